@@ -1,0 +1,39 @@
+# Fangzha: the two commands a newcomer needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: demo setup install test lint messages clean
+
+demo: setup  ## set up everything and serve the demo site on http://127.0.0.1:$(PORT)/
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: install  ## migrate, compile translations, load the demo content (idempotent)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compiletranslations
+	$(PY) manage.py load_demo
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+test: install  ## run the whole test suite
+	$(PY) manage.py compiletranslations --verbosity 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages:  ## refresh the .po catalogues after changing UI strings (needs GNU gettext)
+	cd site && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore=static_collected
+
+clean:
+	rm -rf $(VENV) db.sqlite3 static_collected

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CampaignsConfig(AppConfig):
+    """Outreach events and their reach (built in a later issue)."""
+
+    name = "campaigns"
+    verbose_name = _("Campaigns")

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from core import views as core_views
+from core.sitemaps import AllLocalesSitemap
+from materials import views as material_views
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("feedback/<int:page_id>/", material_views.feedback, name="feedback"),
+    re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
+    path(
+        "poster/<int:page_id>/download/<str:size>/",
+        material_views.poster_download, name="poster_download",
+    ),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += i18n_patterns(
+    path("search/", core_views.search, name="search"),
+    path("", include(wagtail_urls)),
+    prefix_default_language=True,
+)

@@ -1,0 +1,113 @@
+"""StreamField blocks shared by articles. Logic lives here so templates stay simple."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.images.blocks import ImageBlock
+
+
+class WarningSignsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), default=_("Warning signs"))
+    signs = blocks.ListBlock(blocks.CharBlock(label=_("sign")), label=_("signs"), min_num=1)
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/warning_signs.html"
+        label = _("Warning signs")
+        description = _("Red flags that show a scam is under way")
+        preview_value = {"title": "警惕这些信号", "signs": ["自称公检法要求转账", "要求开启屏幕共享"]}
+
+
+class StepBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("step"))
+    text = blocks.TextBlock(label=_("details"), required=False)
+
+
+class StepsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"), default=_("What to do"))
+    steps = blocks.ListBlock(StepBlock(), label=_("steps"), min_num=1)
+
+    class Meta:
+        icon = "list-ol"
+        template = "blocks/steps.html"
+        label = _("What to do, step by step")
+        description = _("Numbered steps the reader should take")
+        preview_value = {"title": "怎么办", "steps": [{"title": "立即挂断", "text": ""}]}
+
+
+class ChecklistBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("title"))
+    items = blocks.ListBlock(blocks.CharBlock(label=_("item")), label=_("items"), min_num=1)
+
+    class Meta:
+        icon = "tick-inverse"
+        template = "blocks/checklist.html"
+        label = _("Checklist")
+        description = _("Things to check, with a box in front of each when printed")
+        preview_value = {"title": "转账前问自己", "items": ["对方是否要求保密？"]}
+
+
+class CaseQuoteBlock(blocks.StructBlock):
+    quote = blocks.TextBlock(label=_("quote"))
+    attribution = blocks.CharBlock(label=_("who said it"), required=False)
+
+    class Meta:
+        icon = "openquote"
+        template = "blocks/case_quote.html"
+        label = _("Case quote")
+        description = _("Words of a victim or officer from a real case")
+        preview_value = {"quote": "他说是警察，我就信了。", "attribution": "王阿姨，68岁"}
+
+
+class HotlineCalloutBlock(blocks.StructBlock):
+    text = blocks.CharBlock(
+        label=_("message"), required=False,
+        help_text=_("The hotline number comes from the site settings."),
+    )
+
+    class Meta:
+        icon = "mail"
+        template = "blocks/hotline_callout.html"
+        label = _("Hotline callout")
+        description = _("A prominent call-the-hotline box")
+        preview_value = {"text": "拿不准？先打反诈专线问一问。"}
+
+
+class CaptionedImageBlock(blocks.StructBlock):
+    image = ImageBlock(label=_("image"))
+    caption = blocks.CharBlock(label=_("caption"), required=False)
+
+    class Meta:
+        icon = "image"
+        template = "blocks/image.html"
+        label = _("Image")
+        description = _("An image with its alt text and an optional caption")
+
+
+class VideoBlock(blocks.StructBlock):
+    video = blocks.PageChooserBlock(page_type="materials.VideoPage", label=_("video"))
+
+    class Meta:
+        icon = "media"
+        template = "blocks/video.html"
+        label = _("Video")
+        description = _("Plays one of the site's videos, with its captions")
+
+
+class ArticleStreamBlock(blocks.StreamBlock):
+    """Blocks available in guides."""
+
+    heading = blocks.CharBlock(
+        label=_("Heading"), icon="title", template="blocks/heading.html",
+        description=_("A section heading"),
+    )
+    paragraph = blocks.RichTextBlock(
+        label=_("Paragraph"), icon="pilcrow", template="blocks/paragraph.html",
+        description=_("Text with links and lists"),
+    )
+    warning_signs = WarningSignsBlock()
+    steps = StepsBlock()
+    checklist = ChecklistBlock()
+    case_quote = CaseQuoteBlock()
+    hotline = HotlineCalloutBlock()
+    image = CaptionedImageBlock()
+    video = VideoBlock()

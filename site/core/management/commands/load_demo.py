@@ -1,0 +1,328 @@
+"""Load the demo site from fixtures/demo/: media, snippets, pages in Chinese and English.
+
+Safe to run again: content is created once (detected by the Chinese home page), accounts and
+settings are brought back to their documented state, and the search index is rebuilt.
+"""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files import File
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Locale, Page, Site
+
+from core.models import HomeFeaturedItem, HomePage, SiteSettings
+from materials.models import (
+    AlertIndexPage,
+    AlertPage,
+    Audience,
+    CaseStudyPage,
+    GuidePage,
+    MaterialIndexPage,
+    PosterPage,
+    ScamType,
+    VideoCaption,
+    VideoPage,
+)
+
+DEFAULT_CONTENT = Path(settings.BASE_DIR) / "fixtures" / "demo" / "content.json"
+ZH, EN = "zh-hans", "en"
+
+# Local-only demo accounts (documented in the README). Never use these in production.
+DEMO_USERS = [
+    # username, password, groups, superuser
+    ("admin", "fangzha-admin", [], True),
+    ("editor", "fangzha-editor", ["Editors"], False),
+    ("reviewer", "fangzha-reviewer", ["Moderators"], False),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent): media, scam types, materials and accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--content", type=Path, default=DEFAULT_CONTENT)
+        parser.add_argument("--no-users", action="store_true", help="Skip the demo accounts.")
+
+    def handle(self, *args, content: Path, no_users: bool, **options):
+        if not content.exists():
+            raise CommandError(f"Demo content file not found: {content}")
+        data = json.loads(content.read_text(encoding="utf-8"))
+        self.media_dir = content.parent / "media"
+        self.zh = Locale.objects.get_or_create(language_code=ZH)[0]
+        self.en = Locale.objects.get_or_create(language_code=EN)[0]
+
+        if HomePage.objects.filter(locale=self.zh).exists():
+            self.stdout.write("Demo content is already loaded; leaving pages as they are.")
+        else:
+            with transaction.atomic():
+                self.load_content(data)
+            self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        self.load_site_settings(data.get("site", {}))
+        if not no_users:
+            self.load_users()
+        call_command("update_index", verbosity=0)
+
+    # --- helpers ---------------------------------------------------------------------------
+    @staticmethod
+    def text(value, locale=ZH, default=""):
+        if isinstance(value, dict):
+            return value.get(locale) or (value.get(ZH, default) if locale == ZH else default)
+        return value if value is not None else default
+
+    def publish(self, page):
+        page.save_revision().publish()
+        page.refresh_from_db()
+        return page
+
+    def translate(self, page, spec, fields, extra=None):
+        """Create and publish the English version when the spec has an English title."""
+        if not self.text(spec.get("title"), EN):
+            return None
+        translated = page.copy_for_translation(self.en, copy_parents=True)
+        for field in fields:
+            value = spec.get(field)
+            en_value = self.text(value, EN)
+            if en_value:
+                setattr(translated, field, en_value)
+        translated.title = self.text(spec["title"], EN)
+        for key, value in (extra or {}).items():
+            setattr(translated, key, value)
+        translated.save()
+        return self.publish(translated)
+
+    # --- loading ---------------------------------------------------------------------------
+    def load_content(self, data):
+        self.images = {key: self.make_image(spec) for key, spec in data.get("images", {}).items()}
+        self.scam_types = self.make_taxonomy(ScamType, data["scam_types"])
+        self.audiences = self.make_taxonomy(Audience, data["audiences"])
+
+        home = self.make_home(data["home"])
+        library = self.make_section(home, MaterialIndexPage, data["library"])
+        alert_index = self.make_section(home, AlertIndexPage, data["alert_index"])
+
+        pages_by_slug = {}
+        for spec in data.get("posters", []):
+            pages_by_slug[spec["slug"]] = self.make_poster(library, spec)
+        self.videos = {}
+        for spec in data.get("videos", []):
+            self.videos[spec["slug"]] = pages_by_slug[spec["slug"]] = self.make_video(library, spec)
+        for spec in data.get("guides", []):
+            pages_by_slug[spec["slug"]] = self.make_guide(library, spec)
+        for spec in data.get("cases", []):
+            pages_by_slug[spec["slug"]] = self.make_case(library, spec)
+        for spec in data.get("alerts", []):
+            pages_by_slug[spec["slug"]] = self.make_alert(alert_index, spec)
+
+        for order, slug in enumerate(data["home"].get("featured", [])):
+            if slug not in pages_by_slug:
+                raise CommandError(f"home.featured names an unknown material: {slug}")
+            HomeFeaturedItem.objects.create(home=home, page=pages_by_slug[slug], sort_order=order)
+            english = pages_by_slug[slug].get_translations().filter(locale=self.en).first()
+            home_en = home.get_translations().filter(locale=self.en).first()
+            if english and home_en:
+                HomeFeaturedItem.objects.create(home=home_en, page=english, sort_order=order)
+        self.publish(home)
+        home_en = home.get_translations().filter(locale=self.en).first()
+        if home_en:
+            self.publish(home_en.specific)
+
+    def make_image(self, spec):
+        path = self.media_dir / spec["file"]
+        with path.open("rb") as handle:
+            image = get_image_model()(
+                title=self.text(spec["title"]), description=self.text(spec["alt"])[:255]
+            )
+            image.file.save(path.name, File(handle), save=False)
+            image.save()
+        return image
+
+    def make_document(self, relative_path, title):
+        path = self.media_dir / relative_path
+        with path.open("rb") as handle:
+            document = get_document_model()(title=title)
+            document.file.save(path.name, File(handle), save=False)
+            document.save()
+        return document
+
+    def make_taxonomy(self, model, specs):
+        result = {}
+        for order, spec in enumerate(specs):
+            icon = None
+            if spec.get("icon"):
+                icon = self.make_image({
+                    "file": spec["icon"], "title": spec["name"], "alt": spec["name"],
+                })
+            item = model.objects.create(
+                locale=self.zh, slug=spec["slug"], name=self.text(spec["name"]),
+                description=self.text(spec.get("description")), icon=icon, sort_order=order,
+            )
+            if self.text(spec["name"], EN):
+                translated = item.copy_for_translation(self.en)
+                translated.name = self.text(spec["name"], EN)
+                translated.description = self.text(spec.get("description"), EN)
+                translated.save()
+            result[spec["slug"]] = item
+        return result
+
+    def make_home(self, spec):
+        root = Page.get_first_root_node()
+        site = Site.objects.filter(is_default_site=True).first()
+        old_root = site.root_page if site else None
+        home = HomePage(
+            title=self.text(spec["title"]), slug="home", locale=self.zh,
+            hero_title=self.text(spec["hero_title"]), hero_text=self.text(spec.get("hero_text")),
+            elders_intro=self.text(spec.get("elders_intro")),
+            students_intro=self.text(spec.get("students_intro")),
+        )
+        if old_root and old_root.slug == "home":
+            old_root.slug = "welcome-placeholder"
+            old_root.save()
+        root.add_child(instance=home)
+        self.publish(home)
+        if site:
+            site.root_page = home
+            site.site_name = settings.WAGTAIL_SITE_NAME
+            site.save()
+        else:
+            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
+                                site_name=settings.WAGTAIL_SITE_NAME)
+        if old_root and not isinstance(old_root.specific, HomePage):
+            old_root.delete()  # Wagtail's "Welcome" placeholder
+        self.translate(home, spec, ["hero_title", "hero_text", "elders_intro", "students_intro"])
+        return home
+
+    def make_section(self, home, model, spec):
+        page = model(title=self.text(spec["title"]), slug=spec["slug"],
+                     intro=self.text(spec.get("intro")))
+        home.add_child(instance=page)
+        self.publish(page)
+        self.translate(page, spec, ["intro"])
+        return page
+
+    def material_fields(self, spec, locale=ZH):
+        return {
+            "title": self.text(spec["title"], locale),
+            "slug": spec["slug"],
+            "summary": self.text(spec["summary"], locale),
+            "last_reviewed": date.fromisoformat(spec.get("last_reviewed", date.today().isoformat())),
+        }
+
+    def add_material(self, parent, page, spec, translated_fields, extra_en=None):
+        page.scam_types = [self.scam_types[slug] for slug in spec.get("scam_types", [])]
+        page.audiences = [self.audiences[slug] for slug in spec.get("audiences", [])]
+        parent.add_child(instance=page)
+        self.publish(page)
+        self.translate(page, spec, ["summary", *translated_fields], extra=extra_en)
+        return page
+
+    def make_poster(self, parent, spec):
+        page = PosterPage(
+            **self.material_fields(spec), image=self.images[spec["image"]],
+            image_alt=self.text(spec["image_alt"]),
+            suggested_venues=self.text(spec.get("suggested_venues")),
+        )
+        return self.add_material(parent, page, spec, ["image_alt", "suggested_venues"])
+
+    def make_video(self, parent, spec):
+        page = VideoPage(
+            **self.material_fields(spec),
+            listing_image=self.images.get(spec.get("listing_image")),
+            video_file=self.make_document(spec["video_file"], self.text(spec["title"])),
+            embed_url=spec.get("embed_url", ""),
+            duration_seconds=spec.get("duration_seconds"),
+            transcript=self.text(spec.get("transcript")),
+        )
+        for language, path in spec.get("captions", {}).items():
+            page.captions.add(VideoCaption(
+                language=language, file=self.make_document(path, f"{spec['slug']} ({language})")
+            ))
+        return self.add_material(parent, page, spec, ["transcript"])
+
+    def stream(self, blocks):
+        """Demo block JSON with image keys and video slugs turned into ids."""
+        result = []
+        for block in blocks:
+            value = block["value"]
+            if block["type"] == "image":
+                image = self.images[value["image"]]
+                value = {
+                    "image": {"image": image.pk, "alt_text": image.description,
+                              "decorative": False},
+                    "caption": value.get("caption", ""),
+                }
+            elif block["type"] == "video":
+                value = {"video": self.videos[value["video"]].pk}
+            result.append({"type": block["type"], "value": value})
+        return json.dumps(result, ensure_ascii=False)
+
+    def make_guide(self, parent, spec):
+        page = GuidePage(
+            **self.material_fields(spec),
+            listing_image=self.images.get(spec.get("listing_image")),
+            body=self.stream(spec["body"][ZH]),
+        )
+        extra = {"body": self.stream(spec["body"][EN])} if EN in spec["body"] else None
+        return self.add_material(parent, page, spec, [], extra_en=extra)
+
+    def make_case(self, parent, spec):
+        def flags(locale):
+            items = self.text(spec["red_flags"], locale, default=None) or []
+            return json.dumps([{"type": "flag", "value": flag} for flag in items],
+                              ensure_ascii=False)
+
+        page = CaseStudyPage(
+            **self.material_fields(spec),
+            listing_image=self.images.get(spec.get("listing_image")),
+            region=self.text(spec.get("region")),
+            what_happened=self.text(spec["what_happened"]),
+            red_flags=flags(ZH),
+            outcome=spec["outcome"],
+            amount_yuan=spec.get("amount_yuan"),
+            outcome_detail=self.text(spec.get("outcome_detail")),
+            lesson=self.text(spec["lesson"]),
+        )
+        extra = {"red_flags": flags(EN)} if self.text(spec["red_flags"], EN, None) else None
+        return self.add_material(
+            parent, page, spec, ["region", "what_happened", "outcome_detail", "lesson"],
+            extra_en=extra,
+        )
+
+    def make_alert(self, parent, spec):
+        page = AlertPage(
+            **self.material_fields(spec),
+            alert_date=date.fromisoformat(spec["alert_date"]),
+            level=spec.get("level", AlertPage.Level.WARNING),
+            body=self.text(spec["body"]),
+        )
+        return self.add_material(parent, page, spec, ["body"])
+
+    # --- settings and accounts -------------------------------------------------------------
+    def load_site_settings(self, spec):
+        for site in Site.objects.all():
+            site_settings = SiteSettings.for_site(site)
+            site_settings.hotline = spec.get("hotline", site_settings.hotline)
+            if spec.get("organisation"):
+                site_settings.organisation = self.text(spec["organisation"])
+            site_settings.save()
+
+    def load_users(self):
+        user_model = get_user_model()
+        for username, password, groups, superuser in DEMO_USERS:
+            user, _ = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@fangzha.example"}
+            )
+            user.set_password(password)
+            user.is_staff = user.is_superuser = superuser
+            user.save()
+            user.groups.set(Group.objects.filter(name__in=groups))
+        self.stdout.write("Demo accounts: " + ", ".join(
+            f"{name} / {password}" for name, password, _, _ in DEMO_USERS))

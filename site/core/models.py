@@ -1,0 +1,113 @@
+"""Site-wide models: media with required alt text, site settings and the home page."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class SiteImage(AbstractImage):
+    """An image whose alt text (Wagtail's "description") must be filled in."""
+
+    description = models.CharField(
+        _("alt text"),
+        max_length=255,
+        help_text=_("Describe the image for people who cannot see it, including any text it shows."),
+    )
+    credit = models.CharField(_("credit"), max_length=255, blank=True)
+
+    admin_form_fields = Image.admin_form_fields + ("credit",)
+
+
+class SiteRendition(AbstractRendition):
+    image = models.ForeignKey(SiteImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class SiteDocument(AbstractDocument):
+    """PDFs, self-hosted videos and WebVTT captions (types limited in settings)."""
+
+    admin_form_fields = Document.admin_form_fields
+
+
+@register_setting(icon="site")
+class SiteSettings(BaseSiteSetting):
+    """Contact details shown on every page."""
+
+    hotline = models.CharField(
+        _("anti-fraud hotline"),
+        max_length=32,
+        default="96110",
+        help_text=_("Shown on every page as a tap-to-call link."),
+    )
+    emergency_number = models.CharField(_("police emergency number"), max_length=16, default="110")
+    organisation = models.CharField(
+        _("publishing organisation"), max_length=255, blank=True,
+        help_text=_("Shown in the footer, e.g. the anti-fraud centre that runs the site."),
+    )
+
+    panels = [FieldPanel("hotline"), FieldPanel("emergency_number"), FieldPanel("organisation")]
+
+    class Meta:
+        verbose_name = _("site settings")
+
+    @property
+    def hotline_tel(self) -> str:
+        return "".join(ch for ch in self.hotline if ch.isdigit() or ch == "+")
+
+
+class HomePage(Page):
+    """The front page: featured materials, latest alerts and entry points per audience."""
+
+    hero_title = models.CharField(_("hero title"), max_length=120)
+    hero_text = models.TextField(_("hero text"), blank=True)
+    elders_intro = models.CharField(_("text of the 'for elders' entry"), max_length=255, blank=True)
+    students_intro = models.CharField(
+        _("text of the 'for students' entry"), max_length=255, blank=True
+    )
+
+    content_panels = Page.content_panels + [
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("Hero")),
+        InlinePanel("featured_items", heading=_("Featured materials"), max_num=6),
+        MultiFieldPanel(
+            [FieldPanel("elders_intro"), FieldPanel("students_intro")], heading=_("Entry points")
+        ),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("hero_text")]
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        from materials.selectors import attach_card_images, latest_alerts, specific_in_order
+
+        context = super().get_context(request, *args, **kwargs)
+        featured = Page.objects.live().public().filter(
+            pk__in=self.featured_items.values("page_id")
+        )
+        order = {item.page_id: item.sort_order or 0 for item in self.featured_items.all()}
+        featured = sorted(specific_in_order(featured), key=lambda page: order.get(page.pk, 0))
+        context["featured"] = attach_card_images(featured)
+        context["latest_alerts"] = latest_alerts(locale=self.locale)
+        return context
+
+
+class HomeFeaturedItem(Orderable):
+    """A material the home page puts first."""
+
+    home = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_items")
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("material")
+    )
+
+    panels = [PageChooserPanel("page", ["materials.PosterPage", "materials.VideoPage",
+                                        "materials.GuidePage", "materials.CaseStudyPage"])]

@@ -1,0 +1,478 @@
+"""Education materials: taxonomies (snippets) and one page type per kind of material."""
+
+import datetime
+import math
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail import blocks
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, TranslatableMixin
+from wagtail.search import index
+
+from core.blocks import ArticleStreamBlock
+
+# Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
+# English readers ~200 words; a character count covers both closely enough.
+CHARS_PER_MINUTE = 300
+
+
+class Taxonomy(TranslatableMixin, models.Model):
+    """Shared shape of the translatable snippets that classify materials."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(
+        _("slug"), max_length=80, allow_unicode=False,
+        help_text=_("Used in addresses and filters; keep it the same in every language."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    icon = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("icon or image"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"),
+              FieldPanel("icon"), FieldPanel("sort_order")]
+
+    class Meta(TranslatableMixin.Meta):
+        abstract = True
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScamType(index.Indexed, Taxonomy):
+    """A kind of fraud (e.g. impersonating police, fake investment)."""
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("scam type")
+        verbose_name_plural = _("scam types")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_scamtype_slug_locale")
+        ]
+
+
+class Audience(index.Indexed, Taxonomy):
+    """A group of readers a material is written for (elders, students, …)."""
+
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta(Taxonomy.Meta):
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_audience_slug_locale")
+        ]
+
+
+class MaterialPage(Page):
+    """Fields every education material shares (abstract: no table of its own)."""
+
+    summary = models.TextField(
+        _("summary"), max_length=300,
+        help_text=_("One or two sentences for listings, search results and link previews."),
+    )
+    scam_types = ParentalManyToManyField(ScamType, blank=True, verbose_name=_("scam types"))
+    audiences = ParentalManyToManyField(Audience, blank=True, verbose_name=_("audiences"))
+    last_reviewed = models.DateField(
+        _("last reviewed"), default=datetime.date.today,
+        help_text=_("When an expert last checked this material is still accurate."),
+    )
+
+    taxonomy_panels = [
+        FieldPanel("scam_types", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("last_reviewed"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    parent_page_types = ["materials.MaterialIndexPage"]
+    subpage_types: list[str] = []
+
+    # Label shown on cards and search results; overridden per page type.
+    format_key = ""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def build_edit_handler(cls, *content):
+        return TabbedInterface([
+            ObjectList(cls.content_panels + list(content), heading=_("Content")),
+            ObjectList(cls.taxonomy_panels, heading=_("Topics and review")),
+            ObjectList(cls.promote_panels, heading=_("Promote")),
+            ObjectList(cls.settings_panels, heading=_("Settings")),
+        ])
+
+    @property
+    def card_image(self):
+        return getattr(self, "listing_image", None)
+
+    @property
+    def review_is_overdue(self) -> bool:
+        return self.last_reviewed < timezone.localdate() - datetime.timedelta(days=365)
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.summary
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import localized_taxonomies
+
+        context = super().get_context(request, *args, **kwargs)
+        context["page_scam_types"] = localized_taxonomies(self.scam_types.all())
+        context["page_audiences"] = localized_taxonomies(self.audiences.all())
+        return context
+
+
+class PosterPage(MaterialPage):
+    """A print-ready poster for markets, bank lobbies and notice boards."""
+
+    image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("poster image"),
+        help_text=_("Upload the full-resolution artwork; print sizes are made from it."),
+    )
+    image_alt = models.TextField(
+        _("alt text"),
+        help_text=_("Everything the poster says, for readers who use a screen reader."),
+    )
+    print_pdf = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("print-ready PDF"),
+        help_text=_("Optional: the designer's PDF with bleed, offered beside the image sizes."),
+    )
+    suggested_venues = models.CharField(
+        _("suggested venues"), max_length=255, blank=True,
+        help_text=_("Where this poster works best, e.g. markets, bank lobbies, campus notice boards."),
+    )
+
+    content_panels = MaterialPage.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("image"),
+        FieldPanel("image_alt"),
+        FieldPanel("print_pdf"),
+        FieldPanel("suggested_venues"),
+    ]
+    search_fields = MaterialPage.search_fields + [
+        index.SearchField("image_alt"), index.SearchField("suggested_venues"),
+    ]
+    format_key = "poster"
+
+    class Meta:
+        verbose_name = _("poster")
+        verbose_name_plural = _("posters")
+
+    @property
+    def card_image(self):
+        return self.image
+
+    @property
+    def listing_image_id(self):
+        return self.image_id
+
+    def clean(self):
+        super().clean()
+        if self.print_pdf and not self.print_pdf.file.name.lower().endswith(".pdf"):
+            raise ValidationError({"print_pdf": _("The print-ready file must be a PDF.")})
+
+
+PosterPage.edit_handler = PosterPage.build_edit_handler()
+
+
+class VideoPage(MaterialPage):
+    """A video with captions and a download for offline lobby screens."""
+
+    listing_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("poster frame"),
+        help_text=_("Shown before the video plays and in listings."),
+    )
+    video_file = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("video file"),
+        help_text=_("MP4 (H.264) plays everywhere; WebM is also accepted."),
+    )
+    embed_url = models.URLField(
+        _("embed URL"), blank=True,
+        help_text=_("Optional: the same video on a video platform."),
+    )
+    duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
+    transcript = RichTextField(_("transcript"), blank=True)
+
+    content_panels = MaterialPage.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        MultiFieldPanel([FieldPanel("video_file"), FieldPanel("embed_url"),
+                         FieldPanel("duration_seconds")], heading=_("Video")),
+        InlinePanel("captions", heading=_("Captions (WebVTT)"), label=_("caption track")),
+        FieldPanel("transcript"),
+    ]
+    search_fields = MaterialPage.search_fields + [index.SearchField("transcript")]
+    format_key = "video"
+
+    class Meta:
+        verbose_name = _("video")
+        verbose_name_plural = _("videos")
+
+    def clean(self):
+        super().clean()
+        if not self.video_file and not self.embed_url:
+            raise ValidationError(_("Add a video file, an embed URL, or both."))
+        if self.video_file and not self.video_file.file.name.lower().endswith((".mp4", ".webm")):
+            raise ValidationError({"video_file": _("The video must be an MP4 or WebM file.")})
+
+    @property
+    def video_mime_type(self) -> str:
+        return "video/webm" if self.video_file.file.name.lower().endswith(".webm") else "video/mp4"
+
+
+VideoPage.edit_handler = VideoPage.build_edit_handler()
+
+
+class VideoCaption(Orderable):
+    """A WebVTT caption track for one language."""
+
+    page = ParentalKey(VideoPage, on_delete=models.CASCADE, related_name="captions")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    file = models.ForeignKey(
+        settings.WAGTAILDOCS_DOCUMENT_MODEL, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("WebVTT file"),
+    )
+
+    panels = [FieldRowPanel([FieldPanel("language"), FieldPanel("file")])]
+
+    def clean(self):
+        if self.file_id and not self.file.file.name.lower().endswith(".vtt"):
+            raise ValidationError({"file": _("Captions must be a WebVTT (.vtt) file.")})
+
+    @property
+    def label(self) -> str:
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
+
+class GuidePage(MaterialPage):
+    """A how-to article for one or more audiences, built from blocks."""
+
+    listing_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("listing image"),
+    )
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
+
+    content_panels = MaterialPage.content_panels + [
+        FieldPanel("summary"), FieldPanel("listing_image"), FieldPanel("body"),
+    ]
+    search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    format_key = "guide"
+
+    class Meta:
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    @cached_property
+    def reading_minutes(self) -> int:
+        text = strip_tags(str(self.body.render_as_block())) if self.body else ""
+        visible = sum(1 for ch in text if not ch.isspace())
+        return max(1, math.ceil(visible / CHARS_PER_MINUTE))
+
+
+GuidePage.edit_handler = GuidePage.build_edit_handler()
+
+
+class CaseStudyPage(MaterialPage):
+    """A typical case (典型案例): what happened, the red flags, the outcome, the lesson."""
+
+    class Outcome(models.TextChoices):
+        STOPPED = "stopped", _("Stopped in time")
+        LOST = "lost", _("Money was lost")
+        RECOVERED = "recovered", _("Money partly recovered")
+
+    listing_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("listing image"),
+    )
+    region = models.CharField(_("where"), max_length=80, blank=True)
+    what_happened = RichTextField(_("what happened"))
+    red_flags = StreamField(
+        [("flag", blocks.CharBlock(label=_("red flag"), icon="warning"))],
+        verbose_name=_("red flags"),
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    amount_yuan = models.DecimalField(
+        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text=_("Money lost, or saved when the scam was stopped, where known."),
+    )
+    outcome_detail = RichTextField(_("how it ended"), blank=True)
+    lesson = RichTextField(_("the lesson"))
+
+    content_panels = MaterialPage.content_panels + [
+        FieldPanel("summary"), FieldPanel("listing_image"), FieldPanel("region"),
+        FieldPanel("what_happened"), FieldPanel("red_flags"),
+        MultiFieldPanel([FieldPanel("outcome"), FieldPanel("amount_yuan"),
+                         FieldPanel("outcome_detail")], heading=_("Outcome")),
+        FieldPanel("lesson"),
+    ]
+    search_fields = MaterialPage.search_fields + [
+        index.SearchField("what_happened"), index.SearchField("red_flags"),
+        index.SearchField("outcome_detail"), index.SearchField("lesson"),
+    ]
+    format_key = "case"
+
+    class Meta:
+        verbose_name = _("case study")
+        verbose_name_plural = _("case studies")
+
+    def clean(self):
+        super().clean()
+        if self.amount_yuan is not None and self.amount_yuan < 0:
+            raise ValidationError({"amount_yuan": _("The amount cannot be negative.")})
+
+
+CaseStudyPage.edit_handler = CaseStudyPage.build_edit_handler()
+
+
+class AlertPage(MaterialPage):
+    """A short, dated warning about a scam going round now (预警)."""
+
+    class Level(models.TextChoices):
+        NOTICE = "notice", _("Notice")
+        WARNING = "warning", _("Warning")
+        URGENT = "urgent", _("Urgent")
+
+    alert_date = models.DateField(_("date"), default=datetime.date.today, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.WARNING)
+    body = RichTextField(_("body"))
+
+    content_panels = MaterialPage.content_panels + [
+        FieldRowPanel([FieldPanel("alert_date"), FieldPanel("level")]),
+        FieldPanel("summary"), FieldPanel("body"),
+    ]
+    search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["materials.AlertIndexPage"]
+    format_key = "alert"
+
+    class Meta:
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+
+
+AlertPage.edit_handler = AlertPage.build_edit_handler()
+
+
+class AlertIndexPage(RoutablePageMixin, Page):
+    """Alerts, newest first, with RSS and Atom feeds."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = ["materials.AlertPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("alert list")
+
+    def alerts(self):
+        return (
+            AlertPage.objects.child_of(self).live().public()
+            .order_by("-alert_date", "-first_published_at")
+        )
+
+    @path("")
+    def index_route(self, request):
+        from .views import paginate
+
+        return self.render(request, context_overrides={"alerts": paginate(request, self.alerts())})
+
+    @path("feed/rss/", name="rss")
+    def rss_route(self, request):
+        from .feeds import AlertRssFeed
+
+        return AlertRssFeed(self)(request)
+
+    @path("feed/atom/", name="atom")
+    def atom_route(self, request):
+        from .feeds import AlertAtomFeed
+
+        return AlertAtomFeed(self)(request)
+
+
+class MaterialIndexPage(RoutablePageMixin, Page):
+    """The materials library, with filters, and landing pages per audience and scam type."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types = [
+        "materials.PosterPage", "materials.VideoPage", "materials.GuidePage",
+        "materials.CaseStudyPage",
+    ]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("materials library")
+
+    @path("")
+    def library(self, request):
+        from .views import library_response
+
+        return library_response(self, request)
+
+    @path("for/<slug:slug>/", name="audience")
+    def audience_landing(self, request, slug):
+        from .views import library_response
+
+        audience = get_object_or_404(Audience, slug=slug, locale=self.locale)
+        return library_response(self, request, landing=audience, fixed={"audience": [slug]})
+
+    @path("topic/<slug:slug>/", name="scam_type")
+    def scam_type_landing(self, request, slug):
+        from .views import library_response
+
+        scam_type = get_object_or_404(ScamType, slug=slug, locale=self.locale)
+        return library_response(self, request, landing=scam_type, fixed={"scam_type": [slug]})
+
+
+class Feedback(models.Model):
+    """A reader's anonymous "was this helpful?" answer. Stores no personal data."""
+
+    page = models.ForeignKey(
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("page")
+    )
+    helpful = models.BooleanField(_("helpful"))
+    comment = models.TextField(_("comment"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("reader feedback")
+        verbose_name_plural = _("reader feedback")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.page_id}: {'+' if self.helpful else '-'}"
+
+
+MATERIAL_MODELS = (PosterPage, VideoPage, GuidePage, CaseStudyPage, AlertPage)
+LIBRARY_MODELS = (PosterPage, VideoPage, GuidePage, CaseStudyPage)

@@ -1,0 +1,46 @@
+import pytest
+from wagtail.models import Locale, Page, Site
+
+from tests import factories
+
+
+@pytest.fixture
+def locales(db):
+    zh = Locale.objects.get_or_create(language_code="zh-hans")[0]
+    en = Locale.objects.get_or_create(language_code="en")[0]
+    return {"zh-hans": zh, "en": en}
+
+
+@pytest.fixture
+def site_tree(locales):
+    """Root > home (zh-hans) > materials library + alert list, with the site pointing at home."""
+    root = Page.get_first_root_node()
+    home = factories.HomePageFactory(parent=root, slug="home-zh")
+    site = Site.objects.get(is_default_site=True)
+    old_root = site.root_page
+    site.root_page = home
+    site.hostname = "testserver"
+    site.save()
+    if old_root.pk != home.pk:
+        old_root.delete()
+    library = factories.MaterialIndexPageFactory(parent=home)
+    alerts = factories.AlertIndexPageFactory(parent=home)
+    elders = factories.AudienceFactory(slug="elders", name="老年人")
+    students = factories.AudienceFactory(slug="students", name="学生")
+    police = factories.ScamTypeFactory(slug="impersonating-police", name="冒充公检法")
+    return {
+        "home": home, "library": library, "alerts": alerts, "site": site,
+        "elders": elders, "students": students, "police": police, "locales": locales,
+    }
+
+
+@pytest.fixture
+def english_tree(site_tree):
+    """English translations of the home page, library and alert list."""
+    en = site_tree["locales"]["en"]
+    result = {}
+    for key in ("home", "library", "alerts"):
+        page = site_tree[key].copy_for_translation(en, copy_parents=True)
+        page.save_revision().publish()
+        result[key] = page
+    return result

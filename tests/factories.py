@@ -1,0 +1,123 @@
+"""Factories that build a small, realistic site tree for tests (not the demo fixture)."""
+
+import datetime
+
+import factory
+import wagtail_factories
+from wagtail.models import Locale
+
+from core.models import HomePage
+from materials import models
+
+
+class LocaleMixin:
+    @staticmethod
+    def zh():
+        return Locale.objects.get_or_create(language_code="zh-hans")[0]
+
+
+class ImageFactory(wagtail_factories.ImageFactory):
+    description = factory.Sequence(lambda n: f"示例图片 {n}")
+
+    class Meta:
+        model = wagtail_factories.ImageFactory._meta.model
+
+
+class ScamTypeFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"诈骗类型{n}")
+    slug = factory.Sequence(lambda n: f"scam-type-{n}")
+    locale = factory.LazyFunction(LocaleMixin.zh)
+
+    class Meta:
+        model = models.ScamType
+
+
+class AudienceFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"受众{n}")
+    slug = factory.Sequence(lambda n: f"audience-{n}")
+    locale = factory.LazyFunction(LocaleMixin.zh)
+
+    class Meta:
+        model = models.Audience
+
+
+class HomePageFactory(wagtail_factories.PageFactory):
+    title = "首页"
+    slug = "home"
+    hero_title = "识骗防骗，从这里开始"
+
+    class Meta:
+        model = HomePage
+
+
+class MaterialIndexPageFactory(wagtail_factories.PageFactory):
+    title = "资料库"
+    slug = "materials"
+
+    class Meta:
+        model = models.MaterialIndexPage
+
+
+class AlertIndexPageFactory(wagtail_factories.PageFactory):
+    title = "防骗预警"
+    slug = "alerts"
+
+    class Meta:
+        model = models.AlertIndexPage
+
+
+class MaterialFactoryMixin:
+    summary = factory.Sequence(lambda n: f"第{n}份资料的简介。")
+    last_reviewed = factory.LazyFunction(datetime.date.today)
+
+
+class PosterPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"海报{n}")
+    summary = factory.Sequence(lambda n: f"第{n}张海报的简介。")
+    image = factory.SubFactory(ImageFactory)
+    image_alt = "海报文字：陌生来电要警惕，拨打96110咨询。"
+
+    class Meta:
+        model = models.PosterPage
+
+
+class GuidePageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"指南{n}")
+    summary = factory.Sequence(lambda n: f"第{n}篇指南的简介。")
+    body = factory.LazyFunction(lambda: [("paragraph", "<p>接到自称公检法的电话，先挂断再核实。</p>")])
+
+    class Meta:
+        model = models.GuidePage
+
+
+class CaseStudyPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"案例{n}")
+    summary = "一起冒充客服的诈骗。"
+    what_happened = "<p>王先生接到自称快递客服的电话。</p>"
+    red_flags = factory.LazyFunction(lambda: [("flag", "要求下载会议软件并共享屏幕")])
+    outcome = models.CaseStudyPage.Outcome.STOPPED
+    amount_yuan = 50000
+    lesson = "<p>正规客服不会要求共享屏幕。</p>"
+
+    class Meta:
+        model = models.CaseStudyPage
+
+
+class VideoPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"视频{n}")
+    summary = "一分钟看懂刷单骗局。"
+    embed_url = "https://video.example.org/watch/123"
+    transcript = "<p>刷单就是诈骗。</p>"
+
+    class Meta:
+        model = models.VideoPage
+
+
+class AlertPageFactory(wagtail_factories.PageFactory):
+    title = factory.Sequence(lambda n: f"预警{n}")
+    summary = "近期出现冒充医保局的诈骗电话。"
+    body = "<p>医保局不会电话通知冻结医保卡。</p>"
+    alert_date = factory.LazyFunction(datetime.date.today)
+
+    class Meta:
+        model = models.AlertPage
