@@ -1,5 +1,6 @@
 """Site-wide models: media with required alt text, site settings and the home page."""
 
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
@@ -58,6 +59,20 @@ class SiteSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("site settings")
 
+    @classmethod
+    def for_site(cls, site):
+        """Cached: every public page shows the hotline. Saving clears it (signals.py)."""
+        key = cls.cache_key(site.pk)
+        instance = cache.get(key)
+        if instance is None:
+            instance = super().for_site(site)
+            cache.set(key, instance, 60 * 60)
+        return instance
+
+    @staticmethod
+    def cache_key(site_id) -> str:
+        return f"core:sitesettings:{site_id}"
+
     @property
     def hotline_tel(self) -> str:
         return "".join(ch for ch in self.hotline if ch.isdigit() or ch == "+")
@@ -97,7 +112,7 @@ class HomePage(Page):
         order = {item.page_id: item.sort_order or 0 for item in self.featured_items.all()}
         featured = sorted(specific_in_order(featured), key=lambda page: order.get(page.pk, 0))
         context["featured"] = attach_card_images(featured)
-        context["latest_alerts"] = latest_alerts(locale=self.locale)
+        context["latest_alerts"] = latest_alerts(locale_id=self.locale_id)
         return context
 
 

@@ -25,7 +25,7 @@ def search(request):
     locale = Locale.get_active()
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     formats = [f for f in request.GET.getlist("type") if f in FORMAT_LABELS]
-    audience_options = taxonomy_options(Audience, locale=locale)
+    audience_options = taxonomy_options(Audience, locale_id=locale.pk)
     audiences = [a for a in request.GET.getlist("audience")
                  if a in {item.slug for item in audience_options}]
     results = None
@@ -42,7 +42,7 @@ def search(request):
         "chosen": {"type": formats, "audience": audiences},
         "format_options": list(FORMAT_LABELS.items()),
         "audience_options": audience_options,
-        "suggested_scam_types": taxonomy_options(ScamType, locale=locale)[:8],
+        "suggested_scam_types": taxonomy_options(ScamType, locale_id=locale.pk)[:8],
         "filter_query": filter_query.urlencode(),
     })
 

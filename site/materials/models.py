@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
@@ -443,15 +442,13 @@ class MaterialIndexPage(RoutablePageMixin, Page):
     def audience_landing(self, request, slug):
         from .views import library_response
 
-        audience = get_object_or_404(Audience, slug=slug, locale=self.locale)
-        return library_response(self, request, landing=audience, fixed={"audience": [slug]})
+        return library_response(self, request, landing=(Audience, slug))
 
     @path("topic/<slug:slug>/", name="scam_type")
     def scam_type_landing(self, request, slug):
         from .views import library_response
 
-        scam_type = get_object_or_404(ScamType, slug=slug, locale=self.locale)
-        return library_response(self, request, landing=scam_type, fixed={"scam_type": [slug]})
+        return library_response(self, request, landing=(ScamType, slug))
 
 
 class Feedback(models.Model):
@@ -471,7 +468,18 @@ class Feedback(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.page_id}: {'+' if self.helpful else '-'}"
+        return f"{self.page_title}: {self.get_helpful_display()}"
+
+    def get_helpful_display(self) -> str:
+        return str(_("Yes") if self.helpful else _("No"))
+
+    @property
+    def page_title(self) -> str:
+        return self.page.title
+
+    @property
+    def page_url(self) -> str:
+        return self.page.full_url or ""
 
 
 MATERIAL_MODELS = (PosterPage, VideoPage, GuidePage, CaseStudyPage, AlertPage)

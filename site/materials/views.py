@@ -39,11 +39,19 @@ def _chosen(request, name: str, allowed: set[str]) -> list[str]:
     return [value for value in request.GET.getlist(name) if value in allowed][:20]
 
 
-def library_response(index_page, request, *, landing=None, fixed=None):
-    fixed = fixed or {}
-    locale = index_page.locale
-    scam_types = taxonomy_options(ScamType, locale=locale)
-    audiences = taxonomy_options(Audience, locale=locale)
+def library_response(index_page, request, *, landing=None):
+    """The library listing; `landing` = (ScamType or Audience, slug) fixes one filter."""
+    locale_id = index_page.locale_id
+    scam_types = taxonomy_options(ScamType, locale_id=locale_id)
+    audiences = taxonomy_options(Audience, locale_id=locale_id)
+    fixed = {}
+    if landing:
+        model, slug = landing
+        options = scam_types if model is ScamType else audiences
+        landing = next((item for item in options if item.slug == slug), None)
+        if landing is None:
+            raise Http404
+        fixed = {"scam_type" if model is ScamType else "audience": [slug]}
     chosen = {
         "type": _chosen(request, "type", set(LIBRARY_FORMATS)),
         "scam_type": fixed.get("scam_type") or _chosen(
@@ -54,9 +62,9 @@ def library_response(index_page, request, *, landing=None, fixed=None):
     results = paginate(
         request,
         material_queryset(
-            locale=locale, formats=chosen["type"], scam_types=chosen["scam_type"],
+            locale_id=locale_id, formats=chosen["type"], scam_types=chosen["scam_type"],
             audiences=chosen["audience"],
-        ).specific(),
+        ),
     )
     results.object_list = attach_card_images(results.object_list)
     query = request.GET.copy()

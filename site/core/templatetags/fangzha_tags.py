@@ -4,33 +4,20 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Locale, Page
+from wagtail.models import Page
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def section_urls(context) -> dict:
-    """URLs of the library and alert list in the active language (one query per request)."""
-    request = context["request"]
-    cached = getattr(request, "_fangzha_section_urls", None)
-    if cached is not None:
-        return cached
-    from materials.models import AlertIndexPage, MaterialIndexPage
+    """URLs of the library and the alert list in the active language."""
+    from materials.selectors import section_urls as select_section_urls
 
-    types = ContentType.objects.get_for_models(MaterialIndexPage, AlertIndexPage)
-    pages = Page.objects.live().filter(
-        locale=Locale.get_active(), content_type__in=types.values()
-    ).only("id", "url_path", "content_type_id", "depth", "path")
-    urls = {}
-    for page in pages:
-        key = "library" if page.content_type_id == types[MaterialIndexPage].pk else "alerts"
-        urls[key] = page.get_url(request)
-    request._fangzha_section_urls = urls
-    return urls
+    request = context["request"]
+    return select_section_urls(request, language_code=translation.get_language())
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,130 @@
+"""Admin screens for materials: taxonomies, reader feedback and the review-due report."""
+
+import datetime
+
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
+from wagtail.admin.views.reports import PageReportView
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import page_permission_policy
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
+
+from .models import MATERIAL_MODELS, Audience, Feedback, ScamType
+
+REVIEW_INTERVAL = datetime.timedelta(days=365)
+
+
+class ScamTypeViewSet(SnippetViewSet):
+    model = ScamType
+    icon = "warning"
+    menu_label = _("Scam types")
+    list_display = ["name", "slug", "locale"]
+    search_fields = ["name"]
+
+
+class AudienceViewSet(SnippetViewSet):
+    model = Audience
+    icon = "group"
+    menu_label = _("Audiences")
+    list_display = ["name", "slug", "locale"]
+
+
+class TaxonomyViewSetGroup(ViewSetGroup):
+    items = (ScamTypeViewSet, AudienceViewSet)
+    menu_icon = "tag"
+    menu_label = _("Topics")
+    menu_order = 250
+
+
+class FeedbackIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("page")
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Records that come from the public: they can be read and deleted, never written."""
+
+    def user_has_permission(self, user, action):
+        return action not in {"add", "change"} and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+class FeedbackViewSet(SnippetViewSet):
+    """Readers' answers: editors read and export them; nobody adds or edits one here."""
+
+    model = Feedback
+    icon = "comment"
+    menu_label = _("Reader feedback")
+    menu_order = 260
+    add_to_admin_menu = True
+    index_view_class = FeedbackIndexView
+    inspect_view_enabled = True
+    list_display = [
+        Column("page", label=_("Page")),
+        BooleanColumn("helpful", label=_("Helpful")),
+        Column("comment", label=_("Comment")),
+        DateColumn("created_at", label=_("Received")),
+    ]
+    list_filter = ["helpful", "language"]
+    list_export = ["page_title", "page_url", "helpful", "comment", "language", "created_at"]
+    export_headings = {"page_title": _("Page"), "page_url": _("Address")}
+    export_filename = "reader-feedback"
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+
+    @cached_property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+def _last_reviewed_expression():
+    """Each material's review date, read from whichever page-type table holds it."""
+    return Coalesce(*[
+        Subquery(model.objects.filter(pk=OuterRef("pk")).values("last_reviewed")[:1])
+        for model in MATERIAL_MODELS
+    ])
+
+
+class ReviewDueReportView(PageReportView):
+    """Materials not reviewed for twelve months, oldest first."""
+
+    page_title = _("Materials due for review")
+    header_icon = "time"
+    index_url_name = "materials_review_due"
+    index_results_url_name = "materials_review_due_results"
+    results_template_name = "materials/admin/review_due_results.html"
+    any_permission_required = ["add", "change", "publish"]
+    list_export = ["title", "last_reviewed", "status_string", "locale.language_code", "full_url"]
+    export_headings = {
+        "last_reviewed": _("Last reviewed"),
+        "status_string": _("Status"),
+        "locale.language_code": _("Language"),
+        "full_url": _("Address"),
+    }
+
+    def get_queryset(self):
+        cutoff = timezone.localdate() - REVIEW_INTERVAL
+        is_material = Q()
+        for model in MATERIAL_MODELS:
+            is_material |= Q(pk__in=model.objects.values("pk"))
+        self.queryset = (
+            page_permission_policy.instances_user_has_any_permission_for(
+                self.request.user, ["change", "publish"]
+            )
+            .filter(is_material)
+            .annotate(last_reviewed=_last_reviewed_expression())
+            .filter(last_reviewed__lt=cutoff)
+            .select_related("content_type", "locale")
+            .order_by("last_reviewed", "title")
+        )
+        return super().get_queryset()
+
+

@@ -1,0 +1,33 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from wagtail.snippets.models import register_snippet
+
+from .viewsets import FeedbackViewSet, ReviewDueReportView, TaxonomyViewSetGroup
+
+register_snippet(TaxonomyViewSetGroup)
+register_snippet(FeedbackViewSet)
+
+
+@hooks.register("register_admin_urls")
+def register_report_urls():
+    return [
+        path("reports/review-due/", ReviewDueReportView.as_view(), name="materials_review_due"),
+        path(
+            "reports/review-due/results/",
+            ReviewDueReportView.as_view(results_only=True),
+            name="materials_review_due_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_review_due_menu_item():
+    return MenuItem(
+        _("Materials due for review"), reverse("materials_review_due"),
+        name="materials-review-due", icon_name="time", order=1150,
+    )
+
+
