@@ -83,10 +83,8 @@ class HomePage(Page):
 
     hero_title = models.CharField(_("hero title"), max_length=120)
     hero_text = models.TextField(_("hero text"), blank=True)
-    elders_intro = models.CharField(_("text of the 'for elders' entry"), max_length=255, blank=True)
-    students_intro = models.CharField(
-        _("text of the 'for students' entry"), max_length=255, blank=True
-    )
+    elders_intro = models.TextField(_("text of the 'for elders' entry"), blank=True)
+    students_intro = models.TextField(_("text of the 'for students' entry"), blank=True)
 
     content_panels = Page.content_panels + [
         MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("Hero")),

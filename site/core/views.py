@@ -15,7 +15,7 @@ from materials.selectors import (
     taxonomy_options,
 )
 
-from .search import MAX_QUERY_LENGTH, search_materials
+from .search import normalise_query, search_materials
 
 
 @require_GET
@@ -23,7 +23,7 @@ def search(request):
     from materials.views import paginate
 
     locale = Locale.get_active()
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = normalise_query(request.GET.get("q", ""))
     formats = [f for f in request.GET.getlist("type") if f in FORMAT_LABELS]
     audience_options = taxonomy_options(Audience, locale_id=locale.pk)
     audiences = [a for a in request.GET.getlist("audience")
