@@ -37,3 +37,4 @@ messages:  ## refresh the .po catalogues after changing UI strings (needs GNU ge
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static_collected
+	find media -mindepth 1 ! -name .gitkeep -delete

@@ -1,7 +1,16 @@
 import pytest
+from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached navigation must not outlive the test data it was computed from."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -29,8 +38,14 @@ def site_tree(locales):
     students = factories.AudienceFactory(slug="students", name="学生")
     police = factories.ScamTypeFactory(slug="impersonating-police", name="冒充公检法")
     return {
-        "home": home, "library": library, "alerts": alerts, "site": site,
-        "elders": elders, "students": students, "police": police, "locales": locales,
+        "home": home,
+        "library": library,
+        "alerts": alerts,
+        "site": site,
+        "elders": elders,
+        "students": students,
+        "police": police,
+        "locales": locales,
     }
 
 

@@ -84,7 +84,9 @@ class PosterPageFactory(wagtail_factories.PageFactory):
 class GuidePageFactory(wagtail_factories.PageFactory):
     title = factory.Sequence(lambda n: f"指南{n}")
     summary = factory.Sequence(lambda n: f"第{n}篇指南的简介。")
-    body = factory.LazyFunction(lambda: [("paragraph", "<p>接到自称公检法的电话，先挂断再核实。</p>")])
+    body = factory.LazyFunction(
+        lambda: [("paragraph", "<p>接到自称公检法的电话，先挂断再核实。</p>")]
+    )
 
     class Meta:
         model = models.GuidePage

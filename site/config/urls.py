@@ -21,7 +21,8 @@ urlpatterns = [
     re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
     path(
         "poster/<int:page_id>/download/<str:size>/",
-        material_views.poster_download, name="poster_download",
+        material_views.poster_download,
+        name="poster_download",
     ),
 ]
 

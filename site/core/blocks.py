@@ -14,7 +14,10 @@ class WarningSignsBlock(blocks.StructBlock):
         template = "blocks/warning_signs.html"
         label = _("Warning signs")
         description = _("Red flags that show a scam is under way")
-        preview_value = {"title": "警惕这些信号", "signs": ["自称公检法要求转账", "要求开启屏幕共享"]}
+        preview_value = {
+            "title": "警惕这些信号",
+            "signs": ["自称公检法要求转账", "要求开启屏幕共享"],
+        }
 
 
 class StepBlock(blocks.StructBlock):
@@ -60,7 +63,8 @@ class CaseQuoteBlock(blocks.StructBlock):
 
 class HotlineCalloutBlock(blocks.StructBlock):
     text = blocks.CharBlock(
-        label=_("message"), required=False,
+        label=_("message"),
+        required=False,
         help_text=_("The hotline number comes from the site settings."),
     )
 
@@ -86,6 +90,13 @@ class CaptionedImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     video = blocks.PageChooserBlock(page_type="materials.VideoPage", label=_("video"))
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        video = value["video"].specific if value["video"] else None
+        context["video"] = video if video and video.live else None
+        context["player"] = video.player() if context["video"] else None
+        return context
+
     class Meta:
         icon = "media"
         template = "blocks/video.html"
@@ -97,11 +108,15 @@ class ArticleStreamBlock(blocks.StreamBlock):
     """Blocks available in guides."""
 
     heading = blocks.CharBlock(
-        label=_("Heading"), icon="title", template="blocks/heading.html",
+        label=_("Heading"),
+        icon="title",
+        template="blocks/heading.html",
         description=_("A section heading"),
     )
     paragraph = blocks.RichTextBlock(
-        label=_("Paragraph"), icon="pilcrow", template="blocks/paragraph.html",
+        label=_("Paragraph"),
+        icon="pilcrow",
+        template="blocks/paragraph.html",
         description=_("Text with links and lists"),
     )
     warning_signs = WarningSignsBlock()

@@ -18,7 +18,9 @@ class SiteImage(AbstractImage):
     description = models.CharField(
         _("alt text"),
         max_length=255,
-        help_text=_("Describe the image for people who cannot see it, including any text it shows."),
+        help_text=_(
+            "Describe the image for people who cannot see it, including any text it shows."
+        ),
     )
     credit = models.CharField(_("credit"), max_length=255, blank=True)
 
@@ -50,7 +52,9 @@ class SiteSettings(BaseSiteSetting):
     )
     emergency_number = models.CharField(_("police emergency number"), max_length=16, default="110")
     organisation = models.CharField(
-        _("publishing organisation"), max_length=255, blank=True,
+        _("publishing organisation"),
+        max_length=255,
+        blank=True,
         help_text=_("Shown in the footer, e.g. the anti-fraud centre that runs the site."),
     )
 
@@ -101,15 +105,10 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from materials.selectors import attach_card_images, latest_alerts, specific_in_order
+        from materials.selectors import featured_materials, latest_alerts
 
         context = super().get_context(request, *args, **kwargs)
-        featured = Page.objects.live().public().filter(
-            pk__in=self.featured_items.values("page_id")
-        )
-        order = {item.page_id: item.sort_order or 0 for item in self.featured_items.all()}
-        featured = sorted(specific_in_order(featured), key=lambda page: order.get(page.pk, 0))
-        context["featured"] = attach_card_images(featured)
+        context["featured"] = featured_materials(self)
         context["latest_alerts"] = latest_alerts(locale_id=self.locale_id)
         return context
 
@@ -122,5 +121,14 @@ class HomeFeaturedItem(Orderable):
         "wagtailcore.Page", on_delete=models.CASCADE, related_name="+", verbose_name=_("material")
     )
 
-    panels = [PageChooserPanel("page", ["materials.PosterPage", "materials.VideoPage",
-                                        "materials.GuidePage", "materials.CaseStudyPage"])]
+    panels = [
+        PageChooserPanel(
+            "page",
+            [
+                "materials.PosterPage",
+                "materials.VideoPage",
+                "materials.GuidePage",
+                "materials.CaseStudyPage",
+            ],
+        )
+    ]

@@ -12,6 +12,4 @@ class AllLocalesSitemap(Sitemap):
         for translated_root in roots:
             q = Page.objects.descendant_of(translated_root, inclusive=True)
             condition = q if condition is None else condition | q
-        return (
-            condition.live().public().order_by("path").defer_streamfields().specific()
-        )
+        return condition.live().public().order_by("path").defer_streamfields().specific()

@@ -26,8 +26,9 @@ def search(request):
     query = normalise_query(request.GET.get("q", ""))
     formats = [f for f in request.GET.getlist("type") if f in FORMAT_LABELS]
     audience_options = taxonomy_options(Audience, locale_id=locale.pk)
-    audiences = [a for a in request.GET.getlist("audience")
-                 if a in {item.slug for item in audience_options}]
+    audiences = [
+        a for a in request.GET.getlist("audience") if a in {item.slug for item in audience_options}
+    ]
     results = None
     if query:
         results = paginate(
@@ -36,15 +37,19 @@ def search(request):
         results.object_list = attach_card_images(specific_in_order(results.object_list))
     filter_query = request.GET.copy()
     filter_query.pop("page", None)
-    return TemplateResponse(request, "search.html", {
-        "query": query,
-        "results": results,
-        "chosen": {"type": formats, "audience": audiences},
-        "format_options": list(FORMAT_LABELS.items()),
-        "audience_options": audience_options,
-        "suggested_scam_types": taxonomy_options(ScamType, locale_id=locale.pk)[:8],
-        "filter_query": filter_query.urlencode(),
-    })
+    return TemplateResponse(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "results": results,
+            "chosen": {"type": formats, "audience": audiences},
+            "format_options": list(FORMAT_LABELS.items()),
+            "audience_options": audience_options,
+            "suggested_scam_types": taxonomy_options(ScamType, locale_id=locale.pk)[:8],
+            "filter_query": filter_query.urlencode(),
+        },
+    )
 
 
 @require_GET

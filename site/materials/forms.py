@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 
 
 class FeedbackForm(forms.Form):
@@ -8,5 +9,36 @@ class FeedbackForm(forms.Form):
     )
     comment = forms.CharField(
         label=_("Anything we should improve? (optional, please leave no personal details)"),
-        max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class MaterialPageForm(WagtailAdminPageForm):
+    """Offers only the scam types and audiences of the page's own language.
+
+    A translated page starts out linked to the snippets of the page it was copied from;
+    the form shows (and saves) their counterparts in the page's language instead.
+    """
+
+    taxonomy_fields = ("scam_types", "audiences")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        locale_id = self.instance.locale_id or getattr(self.parent_page, "locale_id", None)
+        if not locale_id:
+            return
+        for name in self.taxonomy_fields:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            model = field.queryset.model
+            field.queryset = model.objects.filter(locale_id=locale_id)
+            if self.instance.pk and not self.is_bound:
+                linked_keys = getattr(self.instance, name).values("translation_key")
+                self.initial[name] = list(
+                    field.queryset.filter(translation_key__in=linked_keys).values_list(
+                        "pk", flat=True
+                    )
+                )

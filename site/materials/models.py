@@ -28,6 +28,8 @@ from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
 
+from .forms import MaterialPageForm
+
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
 # English readers ~200 words; a character count covers both closely enough.
 CHARS_PER_MINUTE = 300
@@ -38,18 +40,29 @@ class Taxonomy(TranslatableMixin, models.Model):
 
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(
-        _("slug"), max_length=80, allow_unicode=False,
+        _("slug"),
+        max_length=80,
+        allow_unicode=False,
         help_text=_("Used in addresses and filters; keep it the same in every language."),
     )
     description = models.TextField(_("description"), blank=True)
     icon = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("icon or image"),
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("icon or image"),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"),
-              FieldPanel("icon"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("icon"),
+        FieldPanel("sort_order"),
+    ]
 
     class Meta(TranslatableMixin.Meta):
         abstract = True
@@ -89,13 +102,15 @@ class MaterialPage(Page):
     """Fields every education material shares (abstract: no table of its own)."""
 
     summary = models.TextField(
-        _("summary"), max_length=300,
+        _("summary"),
+        max_length=300,
         help_text=_("One or two sentences for listings, search results and link previews."),
     )
     scam_types = ParentalManyToManyField(ScamType, blank=True, verbose_name=_("scam types"))
     audiences = ParentalManyToManyField(Audience, blank=True, verbose_name=_("audiences"))
     last_reviewed = models.DateField(
-        _("last reviewed"), default=datetime.date.today,
+        _("last reviewed"),
+        default=datetime.date.today,
         help_text=_("When an expert last checked this material is still accurate."),
     )
 
@@ -110,18 +125,21 @@ class MaterialPage(Page):
 
     # Label shown on cards and search results; overridden per page type.
     format_key = ""
+    base_form_class = MaterialPageForm
 
     class Meta:
         abstract = True
 
     @classmethod
     def build_edit_handler(cls, *content):
-        return TabbedInterface([
-            ObjectList(cls.content_panels + list(content), heading=_("Content")),
-            ObjectList(cls.taxonomy_panels, heading=_("Topics and review")),
-            ObjectList(cls.promote_panels, heading=_("Promote")),
-            ObjectList(cls.settings_panels, heading=_("Settings")),
-        ])
+        return TabbedInterface(
+            [
+                ObjectList(cls.content_panels + list(content), heading=_("Content")),
+                ObjectList(cls.taxonomy_panels, heading=_("Topics and review")),
+                ObjectList(cls.promote_panels, heading=_("Promote")),
+                ObjectList(cls.settings_panels, heading=_("Settings")),
+            ]
+        )
 
     @property
     def card_image(self):
@@ -135,11 +153,12 @@ class MaterialPage(Page):
         return self.search_description or self.summary
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import localized_taxonomies
+        from .selectors import page_taxonomies
 
         context = super().get_context(request, *args, **kwargs)
-        context["page_scam_types"] = localized_taxonomies(self.scam_types.all())
-        context["page_audiences"] = localized_taxonomies(self.audiences.all())
+        taxonomies = page_taxonomies(self)
+        context["page_scam_types"] = taxonomies["scam_types"]
+        context["page_audiences"] = taxonomies["audiences"]
         return context
 
 
@@ -147,7 +166,9 @@ class PosterPage(MaterialPage):
     """A print-ready poster for markets, bank lobbies and notice boards."""
 
     image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("poster image"),
         help_text=_("Upload the full-resolution artwork; print sizes are made from it."),
     )
@@ -156,13 +177,21 @@ class PosterPage(MaterialPage):
         help_text=_("Everything the poster says, for readers who use a screen reader."),
     )
     print_pdf = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("print-ready PDF"),
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("print-ready PDF"),
         help_text=_("Optional: the designer's PDF with bleed, offered beside the image sizes."),
     )
     suggested_venues = models.CharField(
-        _("suggested venues"), max_length=255, blank=True,
-        help_text=_("Where this poster works best, e.g. markets, bank lobbies, campus notice boards."),
+        _("suggested venues"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Where this poster works best, e.g. markets, bank lobbies, campus notice boards."
+        ),
     )
 
     content_panels = MaterialPage.content_panels + [
@@ -173,7 +202,8 @@ class PosterPage(MaterialPage):
         FieldPanel("suggested_venues"),
     ]
     search_fields = MaterialPage.search_fields + [
-        index.SearchField("image_alt"), index.SearchField("suggested_venues"),
+        index.SearchField("image_alt"),
+        index.SearchField("suggested_venues"),
     ]
     format_key = "poster"
 
@@ -202,17 +232,26 @@ class VideoPage(MaterialPage):
     """A video with captions and a download for offline lobby screens."""
 
     listing_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("poster frame"),
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("poster frame"),
         help_text=_("Shown before the video plays and in listings."),
     )
     video_file = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("video file"),
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("video file"),
         help_text=_("MP4 (H.264) plays everywhere; WebM is also accepted."),
     )
     embed_url = models.URLField(
-        _("embed URL"), blank=True,
+        _("embed URL"),
+        blank=True,
         help_text=_("Optional: the same video on a video platform."),
     )
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
@@ -221,8 +260,10 @@ class VideoPage(MaterialPage):
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
         FieldPanel("listing_image"),
-        MultiFieldPanel([FieldPanel("video_file"), FieldPanel("embed_url"),
-                         FieldPanel("duration_seconds")], heading=_("Video")),
+        MultiFieldPanel(
+            [FieldPanel("video_file"), FieldPanel("embed_url"), FieldPanel("duration_seconds")],
+            heading=_("Video"),
+        ),
         InlinePanel("captions", heading=_("Captions (WebVTT)"), label=_("caption track")),
         FieldPanel("transcript"),
     ]
@@ -240,6 +281,44 @@ class VideoPage(MaterialPage):
         if self.video_file and not self.video_file.file.name.lower().endswith((".mp4", ".webm")):
             raise ValidationError({"video_file": _("The video must be an MP4 or WebM file.")})
 
+    def player(self) -> dict:
+        """What a <video> element needs: file, poster frame and caption tracks.
+
+        Cached until the next publish (the guide video block uses it too), so a page with
+        a player costs no query for its files, captions or frame.
+        """
+        from .selectors import cached
+
+        def compute():
+            frame = (
+                self.listing_image.get_rendition("fill-1280x720") if self.listing_image else None
+            )
+            video = self.video_file
+            return {
+                "src": video.url if video else "",
+                "mime": self.video_mime_type if video else "",
+                "size": video.get_file_size() if video else None,
+                "extension": video.file_extension.upper() if video else "",
+                "embed_url": self.embed_url,
+                "poster": frame.url if frame else "",
+                "tracks": [
+                    {
+                        "src": track.file.url,
+                        "language": track.language,
+                        "label": track.label,
+                        "srclang": "zh-Hans" if track.language == "zh-hans" else track.language,
+                    }
+                    for track in self.captions.select_related("file")
+                ],
+            }
+
+        return cached(f"materials:player:{self.pk}", compute)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["player"] = self.player()
+        return context
+
     @property
     def video_mime_type(self) -> str:
         return "video/webm" if self.video_file.file.name.lower().endswith(".webm") else "video/mp4"
@@ -254,7 +333,9 @@ class VideoCaption(Orderable):
     page = ParentalKey(VideoPage, on_delete=models.CASCADE, related_name="captions")
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     file = models.ForeignKey(
-        settings.WAGTAILDOCS_DOCUMENT_MODEL, on_delete=models.CASCADE, related_name="+",
+        settings.WAGTAILDOCS_DOCUMENT_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("WebVTT file"),
     )
 
@@ -273,13 +354,19 @@ class GuidePage(MaterialPage):
     """A how-to article for one or more audiences, built from blocks."""
 
     listing_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("listing image"),
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("listing image"),
     )
     body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
 
     content_panels = MaterialPage.content_panels + [
-        FieldPanel("summary"), FieldPanel("listing_image"), FieldPanel("body"),
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
     format_key = "guide"
@@ -307,8 +394,12 @@ class CaseStudyPage(MaterialPage):
         RECOVERED = "recovered", _("Money partly recovered")
 
     listing_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", verbose_name=_("listing image"),
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("listing image"),
     )
     region = models.CharField(_("where"), max_length=80, blank=True)
     what_happened = RichTextField(_("what happened"))
@@ -318,22 +409,33 @@ class CaseStudyPage(MaterialPage):
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
     amount_yuan = models.DecimalField(
-        _("amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("amount (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Money lost, or saved when the scam was stopped, where known."),
     )
     outcome_detail = RichTextField(_("how it ended"), blank=True)
     lesson = RichTextField(_("the lesson"))
 
     content_panels = MaterialPage.content_panels + [
-        FieldPanel("summary"), FieldPanel("listing_image"), FieldPanel("region"),
-        FieldPanel("what_happened"), FieldPanel("red_flags"),
-        MultiFieldPanel([FieldPanel("outcome"), FieldPanel("amount_yuan"),
-                         FieldPanel("outcome_detail")], heading=_("Outcome")),
+        FieldPanel("summary"),
+        FieldPanel("listing_image"),
+        FieldPanel("region"),
+        FieldPanel("what_happened"),
+        FieldPanel("red_flags"),
+        MultiFieldPanel(
+            [FieldPanel("outcome"), FieldPanel("amount_yuan"), FieldPanel("outcome_detail")],
+            heading=_("Outcome"),
+        ),
         FieldPanel("lesson"),
     ]
     search_fields = MaterialPage.search_fields + [
-        index.SearchField("what_happened"), index.SearchField("red_flags"),
-        index.SearchField("outcome_detail"), index.SearchField("lesson"),
+        index.SearchField("what_happened"),
+        index.SearchField("red_flags"),
+        index.SearchField("outcome_detail"),
+        index.SearchField("lesson"),
     ]
     format_key = "case"
 
@@ -359,12 +461,15 @@ class AlertPage(MaterialPage):
         URGENT = "urgent", _("Urgent")
 
     alert_date = models.DateField(_("date"), default=datetime.date.today, db_index=True)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.WARNING)
+    level = models.CharField(
+        _("level"), max_length=10, choices=Level.choices, default=Level.WARNING
+    )
     body = RichTextField(_("body"))
 
     content_panels = MaterialPage.content_panels + [
         FieldRowPanel([FieldPanel("alert_date"), FieldPanel("level")]),
-        FieldPanel("summary"), FieldPanel("body"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
     parent_page_types = ["materials.AlertIndexPage"]
@@ -392,9 +497,10 @@ class AlertIndexPage(RoutablePageMixin, Page):
         verbose_name = _("alert list")
 
     def alerts(self):
-        return (
-            AlertPage.objects.child_of(self).live().public()
-            .order_by("-alert_date", "-first_published_at")
+        from .selectors import exclude_private
+
+        return exclude_private(AlertPage.objects.child_of(self).live()).order_by(
+            "-alert_date", "-first_published_at"
         )
 
     @path("")
@@ -424,7 +530,9 @@ class MaterialIndexPage(RoutablePageMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["core.HomePage"]
     subpage_types = [
-        "materials.PosterPage", "materials.VideoPage", "materials.GuidePage",
+        "materials.PosterPage",
+        "materials.VideoPage",
+        "materials.GuidePage",
         "materials.CaseStudyPage",
     ]
     max_count_per_parent = 1

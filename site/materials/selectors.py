@@ -4,8 +4,8 @@ from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
@@ -23,26 +23,88 @@ LIBRARY_FORMATS = [model.format_key for model in LIBRARY_MODELS]
 CARD_IMAGE_SPECS = ("fill-480x320", "fill-960x640")
 
 
-def localized_taxonomies(linked: QuerySet) -> list:
-    """The active-locale versions of the snippets in `linked` (one query).
+GENERATION_KEY = "materials:content-generation"
 
-    Translated pages keep pointing at the snippets of the page they were copied from, so
-    the names shown must be looked up by translation key; untranslated ones fall back.
+
+def _generation() -> int:
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = 1
+        cache.add(GENERATION_KEY, generation, None)
+    return generation
+
+
+def content_changed() -> None:
+    """Invalidate every cached navigation value at once (publish, move, snippet edit…).
+
+    Cached values carry the generation number in their key, so bumping it retires them
+    all, including those of descendants whose URLs changed in a move.
     """
-    model = linked.model
-    active = Locale.get_active()
-    chosen: dict = {}
-    rows = model.objects.filter(
-        translation_key__in=linked.values("translation_key")
-    ).select_related("locale")
-    for row in rows:
-        current = chosen.get(row.translation_key)
-        if current is None or row.locale_id == active.pk:
-            chosen[row.translation_key] = row
-    return sorted(chosen.values(), key=lambda item: (item.sort_order, item.name))
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, None)
 
 
-TAXONOMY_CACHE_KEY = "materials:taxonomy:{model}:{locale_id}"
+def cached(key: str, compute, timeout: int = 60 * 60):
+    full_key = f"{key}:g{_generation()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+def active_locale_id() -> int | None:
+    """The id of the active language's Locale, cached (locales almost never change)."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    return cached(
+        f"materials:locale-id:{language}",
+        lambda: Locale.objects.filter(language_code=language).values_list("pk", flat=True).first(),
+    )
+
+
+def page_taxonomies(page) -> dict[str, list]:
+    """The scam types and audiences of a material, named in the active language.
+
+    A translated page keeps pointing at the snippets of the page it was copied from, so
+    links are matched by translation key against the (cached) options of the active
+    language. The links change only when the page is published, so they are cached too.
+    """
+
+    def linked_keys():
+        parts = []
+        for name in ("scam_types", "audiences"):
+            field = page._meta.get_field(name)
+            parts.append(
+                field.remote_field.through.objects.filter(**{field.m2m_field_name(): page.pk})
+                .annotate(kind=Value(name))
+                .values_list("kind", f"{field.m2m_reverse_field_name()}__translation_key")
+            )
+        keys: dict[str, set] = {"scam_types": set(), "audiences": set()}
+        for kind, translation_key in parts[0].union(parts[1], all=True):
+            keys[kind].add(translation_key)
+        return keys
+
+    if page.pk is None:  # previewing a page that was never saved
+        linked = {"scam_types": set(), "audiences": set()}
+    else:
+        linked = cached(f"materials:page-taxonomies:{page.pk}", linked_keys)
+    locale_id = active_locale_id() or page.locale_id
+    return {
+        "scam_types": [
+            item
+            for item in taxonomy_options(ScamType, locale_id=locale_id)
+            if item.translation_key in linked["scam_types"]
+        ],
+        "audiences": [
+            item
+            for item in taxonomy_options(Audience, locale_id=locale_id)
+            if item.translation_key in linked["audiences"]
+        ],
+    }
 
 
 def taxonomy_options(model: type[ScamType] | type[Audience], *, locale_id: int) -> list:
@@ -51,12 +113,10 @@ def taxonomy_options(model: type[ScamType] | type[Audience], *, locale_id: int) 
     Every listing shows them, so they are cached; saving or deleting one clears the cache
     (see signals.py).
     """
-    key = TAXONOMY_CACHE_KEY.format(model=model._meta.model_name, locale_id=locale_id)
-    options = cache.get(key)
-    if options is None:
-        options = list(model.objects.filter(locale_id=locale_id))
-        cache.set(key, options, 60 * 60)
-    return options
+    return cached(
+        f"materials:taxonomy:{model._meta.model_name}:{locale_id}",
+        lambda: list(model.objects.filter(locale_id=locale_id)),
+    )
 
 
 def material_queryset(
@@ -84,19 +144,33 @@ def material_queryset(
     if not condition:
         return Page.objects.none()
     return with_card_fields(
-        Page.objects.live().filter(condition)
-        # Materials have no subpages and sit under a public index, so a page is private
-        # exactly when it carries a restriction itself: a subquery, not an extra query.
-        .exclude(pk__in=PageViewRestriction.objects.values("page_id"))
-        .order_by("-first_published_at", "-pk")
+        exclude_private(Page.objects.live().filter(condition)).order_by(
+            "-first_published_at", "-pk"
+        )
     )
 
 
+def exclude_private(queryset: QuerySet) -> QuerySet:
+    """Drop pages under a view restriction (on themselves or an ancestor).
+
+    Wagtail's `.public()` first loads every restriction in a separate query; this is the
+    same test as a correlated subquery: a restricted page's path is a prefix of ours.
+    """
+    restricted = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.exclude(Exists(restricted))
+
+
 def _summary_from_material_tables():
-    return Coalesce(*[
-        Subquery(model.objects.filter(pk=OuterRef("pk")).values("summary")[:1])
-        for model in MATERIAL_MODELS
-    ], Value(""), output_field=TextField())
+    return Coalesce(
+        *[
+            Subquery(model.objects.filter(pk=OuterRef("pk")).values("summary")[:1])
+            for model in MATERIAL_MODELS
+        ],
+        Value(""),
+        output_field=TextField(),
+    )
 
 
 def with_card_fields(queryset: QuerySet) -> QuerySet:
@@ -105,9 +179,13 @@ def with_card_fields(queryset: QuerySet) -> QuerySet:
     Listings then need no `.specific()` (one query per page type) to draw their cards.
     """
     image_fields = [
-        Subquery(model.objects.filter(pk=OuterRef("pk")).values(
-            "image_id" if model.format_key == "poster" else "listing_image_id")[:1])
-        for model in MATERIAL_MODELS if model.format_key != "alert"
+        Subquery(
+            model.objects.filter(pk=OuterRef("pk")).values(
+                "image_id" if model.format_key == "poster" else "listing_image_id"
+            )[:1]
+        )
+        for model in MATERIAL_MODELS
+        if model.format_key != "alert"
     ]
     return queryset.annotate(
         card_summary=_summary_from_material_tables(),
@@ -128,8 +206,9 @@ def attach_card_images(pages: Iterable[Page], specs: Sequence[str] = CARD_IMAGE_
     pages = list(pages)
     for page in pages:
         if not hasattr(page, "card_image_id"):
-            page.card_image_id = (getattr(page, "listing_image_id", None)
-                                  or getattr(page, "image_id", None))
+            page.card_image_id = getattr(page, "listing_image_id", None) or getattr(
+                page, "image_id", None
+            )
         if not hasattr(page, "card_summary"):
             page.card_summary = getattr(page, "summary", "")
     ids = {page.card_image_id for page in pages} - {None}
@@ -147,8 +226,9 @@ def attach_card_images(pages: Iterable[Page], specs: Sequence[str] = CARD_IMAGE_
 
 def latest_alerts(*, locale_id: int, limit: int = 3) -> list[AlertPage]:
     return list(
-        AlertPage.objects.live().public().filter(locale_id=locale_id)
-        .order_by("-alert_date", "-first_published_at")[:limit]
+        exclude_private(AlertPage.objects.live().filter(locale_id=locale_id)).order_by(
+            "-alert_date", "-first_published_at"
+        )[:limit]
     )
 
 
@@ -159,47 +239,52 @@ def specific_in_order(pages: Iterable[Page]) -> list:
     return [by_id[page.pk] for page in pages if page.pk in by_id]
 
 
-SECTION_CACHE_KEY = "materials:sections:{site_id}:{language}"
-
-
 def section_urls(request, *, language_code: str) -> dict:
     """URLs of the library ("library") and alert list ("alerts") in one language.
 
-    Shown in every page's navigation, so cached per site and language; publishing,
-    moving or deleting a page clears it (see signals.py).
+    Shown in every page's navigation, so cached per site and language.
     """
     from wagtail.models import Site
 
     from .models import AlertIndexPage, MaterialIndexPage
 
-    site = Site.find_for_request(request)
-    key = SECTION_CACHE_KEY.format(site_id=getattr(site, "pk", 0), language=language_code)
-    urls = cache.get(key)
-    if urls is None:
+    def compute():
         types = ContentType.objects.get_for_models(MaterialIndexPage, AlertIndexPage)
-        pages = Page.objects.live().filter(
-            locale__language_code=language_code, content_type__in=types.values()
-        ).only("id", "url_path", "content_type_id", "depth", "path")
-        urls = {}
-        for page in pages:
-            key_name = "library" if page.content_type_id == types[MaterialIndexPage].pk else "alerts"
-            urls[key_name] = page.get_url(request)
-        cache.set(key, urls, 60 * 60)
-    return urls
+        pages = (
+            Page.objects.live()
+            .filter(locale__language_code=language_code, content_type__in=types.values())
+            .only("id", "url_path", "content_type_id", "depth", "path")
+        )
+        return {
+            "library"
+            if page.content_type_id == types[MaterialIndexPage].pk
+            else "alerts": page.get_url(request)
+            for page in pages
+        }
+
+    site = Site.find_for_request(request)
+    return cached(f"materials:sections:{getattr(site, 'pk', 0)}:{language_code}", compute)
 
 
-def clear_cached_navigation() -> None:
-    """Forget cached section URLs and taxonomy options (cheap: a handful of keys)."""
-    from django.conf import settings
+def featured_materials(home) -> list:
+    """The home page's featured materials, in the editor's order, ready for cards."""
+    from core.models import HomeFeaturedItem
 
-    from wagtail.models import Site
+    order = HomeFeaturedItem.objects.filter(home=home, page=OuterRef("pk")).values("sort_order")
+    pages = with_card_fields(
+        exclude_private(Page.objects.live().filter(pk__in=home.featured_items.values("page_id")))
+        .annotate(featured_order=Subquery(order[:1]))
+        .order_by("featured_order")
+    )
+    return attach_card_images(pages)
 
-    keys = []
-    for site_id in [0, *Site.objects.values_list("pk", flat=True)]:
-        for language, _name in settings.LANGUAGES:
-            keys.append(SECTION_CACHE_KEY.format(site_id=site_id, language=language))
-    for locale_id in Locale.objects.values_list("pk", flat=True):
-        for model in (ScamType, Audience):
-            keys.append(TAXONOMY_CACHE_KEY.format(model=model._meta.model_name,
-                                                  locale_id=locale_id))
-    cache.delete_many(keys)
+
+def translated_urls(page: Page, request) -> dict[str, str]:
+    """{language code: URL} of the live versions of `page`, cached per translation group."""
+    return cached(
+        f"materials:translations:{page.translation_key}",
+        lambda: {
+            version.locale.language_code: version.get_url(request)
+            for version in page.get_translations(inclusive=True).live().select_related("locale")
+        },
+    )

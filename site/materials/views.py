@@ -54,15 +54,17 @@ def library_response(index_page, request, *, landing=None):
         fixed = {"scam_type" if model is ScamType else "audience": [slug]}
     chosen = {
         "type": _chosen(request, "type", set(LIBRARY_FORMATS)),
-        "scam_type": fixed.get("scam_type") or _chosen(
-            request, "scam_type", {item.slug for item in scam_types}),
-        "audience": fixed.get("audience") or _chosen(
-            request, "audience", {item.slug for item in audiences}),
+        "scam_type": fixed.get("scam_type")
+        or _chosen(request, "scam_type", {item.slug for item in scam_types}),
+        "audience": fixed.get("audience")
+        or _chosen(request, "audience", {item.slug for item in audiences}),
     }
     results = paginate(
         request,
         material_queryset(
-            locale_id=locale_id, formats=chosen["type"], scam_types=chosen["scam_type"],
+            locale_id=locale_id,
+            formats=chosen["type"],
+            scam_types=chosen["scam_type"],
             audiences=chosen["audience"],
         ),
     )
@@ -82,8 +84,11 @@ def library_response(index_page, request, *, landing=None):
             "filter_query": query.urlencode(),
             "is_filtered": any(chosen.values()),
         },
-        template=("materials/material_landing_page.html" if landing
-                  else "materials/material_index_page.html"),
+        template=(
+            "materials/material_landing_page.html"
+            if landing
+            else "materials/material_index_page.html"
+        ),
     )
 
 

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.reports import PageReportView
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
@@ -87,10 +86,12 @@ class FeedbackViewSet(SnippetViewSet):
 
 def _last_reviewed_expression():
     """Each material's review date, read from whichever page-type table holds it."""
-    return Coalesce(*[
-        Subquery(model.objects.filter(pk=OuterRef("pk")).values("last_reviewed")[:1])
-        for model in MATERIAL_MODELS
-    ])
+    return Coalesce(
+        *[
+            Subquery(model.objects.filter(pk=OuterRef("pk")).values("last_reviewed")[:1])
+            for model in MATERIAL_MODELS
+        ]
+    )
 
 
 class ReviewDueReportView(PageReportView):
@@ -126,5 +127,3 @@ class ReviewDueReportView(PageReportView):
             .order_by("last_reviewed", "title")
         )
         return super().get_queryset()
-
-

@@ -2,7 +2,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-
 from wagtail.snippets.models import register_snippet
 
 from .viewsets import FeedbackViewSet, ReviewDueReportView, TaxonomyViewSetGroup
@@ -26,8 +25,9 @@ def register_report_urls():
 @hooks.register("register_reports_menu_item")
 def register_review_due_menu_item():
     return MenuItem(
-        _("Materials due for review"), reverse("materials_review_due"),
-        name="materials-review-due", icon_name="time", order=1150,
+        _("Materials due for review"),
+        reverse("materials_review_due"),
+        name="materials-review-due",
+        icon_name="time",
+        order=1150,
     )
-
-

@@ -8,7 +8,8 @@ from tests import factories
 @pytest.fixture
 def searchable(site_tree):
     guide = factories.GuidePageFactory(
-        parent=site_tree["library"], title="Fake police calls",
+        parent=site_tree["library"],
+        title="Fake police calls",
         summary="How to recognise a fake police officer on the phone.",
     )
     guide.audiences.add(site_tree["elders"])
@@ -26,16 +27,31 @@ def test_search_finds_a_material_and_links_to_it(client, searchable):
 
 
 def test_search_filters_by_type_and_audience(client, searchable):
-    assert "Fake police calls" not in client.get(
-        "/zh-hans/search/", {"q": "police", "type": "poster"}).content.decode()
-    assert "Fake police calls" in client.get(
-        "/zh-hans/search/", {"q": "police", "audience": "elders"}).content.decode()
+    assert (
+        "Fake police calls"
+        not in client.get("/zh-hans/search/", {"q": "police", "type": "poster"}).content.decode()
+    )
+    assert (
+        "Fake police calls"
+        in client.get("/zh-hans/search/", {"q": "police", "audience": "elders"}).content.decode()
+    )
 
 
-@pytest.mark.parametrize("query", [
-    "", "   ", "x" * 1000, "!!!???", "'; DROP TABLE wagtailcore_page; --",
-    "<script>alert(1)</script>", "养老 pension 诈骗", "\x00", "AND OR NOT", '"unclosed',
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 1000,
+        "!!!???",
+        "'; DROP TABLE wagtailcore_page; --",
+        "<script>alert(1)</script>",
+        "养老 pension 诈骗",
+        "\x00",
+        "AND OR NOT",
+        '"unclosed',
+    ],
+)
 def test_odd_queries_give_a_normal_escaped_page(client, searchable, query):
     response = client.get("/zh-hans/search/", {"q": query, "page": "zzz"})
     assert response.status_code == 200

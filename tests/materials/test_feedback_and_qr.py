@@ -23,18 +23,27 @@ def test_reader_can_answer_was_this_helpful(client, guide):
 
 
 def test_feedback_stores_no_personal_data(client, guide):
-    client.post(f"/feedback/{guide.pk}/", {"helpful": "yes"}, REMOTE_ADDR="203.0.113.9",
-                HTTP_USER_AGENT="Mozilla/5.0 TestPhone")
+    client.post(
+        f"/feedback/{guide.pk}/",
+        {"helpful": "yes"},
+        REMOTE_ADDR="203.0.113.9",
+        HTTP_USER_AGENT="Mozilla/5.0 TestPhone",
+    )
     stored = Feedback.objects.values().get()
     assert "203.0.113.9" not in str(stored) and "TestPhone" not in str(stored)
 
 
-@pytest.mark.parametrize("data", [{}, {"helpful": "maybe"}, {"helpful": "yes", "comment": "x" * 501}])
+@pytest.mark.parametrize(
+    "data", [{}, {"helpful": "maybe"}, {"helpful": "yes", "comment": "x" * 501}]
+)
 def test_invalid_feedback_is_rejected_with_a_message(client, guide, data):
     response = client.post(f"/feedback/{guide.pk}/", data)
     assert response.status_code == 400
     assert not Feedback.objects.exists()
-    assert "Your answer was not sent" in response.content.decode() or "未能提交" in response.content.decode()
+    assert (
+        "Your answer was not sent" in response.content.decode()
+        or "未能提交" in response.content.decode()
+    )
 
 
 def test_feedback_for_draft_or_unknown_page_is_404(client, site_tree):
@@ -57,8 +66,9 @@ def test_qr_code_png_and_svg_encode_the_page_url(client, guide):
 
 
 def test_qr_code_decodes_to_the_canonical_url(client, guide):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     image = Image.open(io.BytesIO(client.get(f"/qr/{guide.pk}.png").content))
     assert image.size[0] == image.size[1] and image.size[0] >= 300

@@ -23,8 +23,12 @@ def library_items(site_tree):
     case = factories.CaseStudyPageFactory(parent=library, title="典型案例甲")
     case.scam_types.add(site_tree["police"])
     case.save()
-    return {"elder_poster": elder_poster, "student_guide": student_guide,
-            "elder_guide": elder_guide, "case": case}
+    return {
+        "elder_poster": elder_poster,
+        "student_guide": student_guide,
+        "elder_guide": elder_guide,
+        "case": case,
+    }
 
 
 def titles(response):
@@ -40,7 +44,10 @@ def test_filters_combine_across_dimensions(client, site_tree, library_items):
     url = site_tree["library"].url
     assert titles(client.get(url, {"audience": "elders"})) == {"老人海报", "老人指南"}
     assert titles(client.get(url, {"audience": "elders", "type": "guide"})) == {"老人指南"}
-    assert titles(client.get(url, {"scam_type": "impersonating-police"})) == {"老人海报", "典型案例甲"}
+    assert titles(client.get(url, {"scam_type": "impersonating-police"})) == {
+        "老人海报",
+        "典型案例甲",
+    }
     both_types = client.get(url + "?type=poster&type=case")
     assert titles(both_types) == {"老人海报", "典型案例甲"}
 
@@ -58,10 +65,18 @@ def test_filters_are_kept_in_pagination_links(client, site_tree):
     assert len(page2.context["results"].object_list) == 2
 
 
-@pytest.mark.parametrize("query", [
-    {"type": "nonsense"}, {"audience": "martians"}, {"page": "abc"}, {"page": "-4"},
-    {"page": "99999"}, {"scam_type": "'; DROP TABLE x; --"}, {"type": "x" * 5000},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"type": "nonsense"},
+        {"audience": "martians"},
+        {"page": "abc"},
+        {"page": "-4"},
+        {"page": "99999"},
+        {"scam_type": "'; DROP TABLE x; --"},
+        {"type": "x" * 5000},
+    ],
+)
 def test_bad_filter_values_give_a_normal_page(client, site_tree, library_items, query):
     response = client.get(site_tree["library"].url, query)
     assert response.status_code == 200

@@ -48,8 +48,15 @@ def test_guide_page_renders_blocks_and_reading_time(client, site_tree):
         ],
     )
     html = client.get(guide.url).content.decode()
-    for text in ["先挂断，再核实", "要求转账到安全账户", "挂断电话", "是否见过对方本人？",
-                 "他说我涉嫌洗钱。", "拿不准就打电话", 'href="tel:96110"']:
+    for text in [
+        "先挂断，再核实",
+        "要求转账到安全账户",
+        "挂断电话",
+        "是否见过对方本人？",
+        "他说我涉嫌洗钱。",
+        "拿不准就打电话",
+        'href="tel:96110"',
+    ]:
         assert text in html
     assert guide.reading_minutes == 1
 
@@ -99,9 +106,11 @@ def test_alert_index_lists_newest_first_with_feeds(client, site_tree):
     import datetime
 
     older = factories.AlertPageFactory(
-        parent=site_tree["alerts"], title="旧预警", alert_date=datetime.date(2026, 1, 5))
+        parent=site_tree["alerts"], title="旧预警", alert_date=datetime.date(2026, 1, 5)
+    )
     newer = factories.AlertPageFactory(
-        parent=site_tree["alerts"], title="新预警", alert_date=datetime.date(2026, 11, 1))
+        parent=site_tree["alerts"], title="新预警", alert_date=datetime.date(2026, 11, 1)
+    )
     html = client.get(site_tree["alerts"].url).content.decode()
     assert html.index(newer.title) < html.index(older.title)
     rss = client.get(site_tree["alerts"].url + "feed/rss/")

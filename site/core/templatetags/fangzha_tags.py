@@ -23,19 +23,16 @@ def section_urls(context) -> dict:
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One link per language; stays on the same page where a translation exists."""
+    from materials.selectors import translated_urls
+
     request = context["request"]
     page = context.get("page")
     current = translation.get_language()
+    urls = translated_urls(page, request) if isinstance(page, Page) and page.pk else None
     links = []
-    translations = {}
-    if isinstance(page, Page) and page.pk:
-        for translated in page.get_translations(inclusive=True).live().select_related("locale"):
-            translations[translated.locale.language_code] = translated
     for code, name in settings.LANGUAGES:
-        if code in translations:
-            url = translations[code].get_url(request)
-        elif isinstance(page, Page) and page.pk:
-            url = f"/{code}/"
+        if urls is not None:
+            url = urls.get(code, f"/{code}/")
         else:
             url = translate_url(request.get_full_path(), code)
         links.append({"code": code, "name": name, "url": url, "current": code == current})

@@ -158,12 +158,20 @@ class Command(BaseCommand):
         for order, spec in enumerate(specs):
             icon = None
             if spec.get("icon"):
-                icon = self.make_image({
-                    "file": spec["icon"], "title": spec["name"], "alt": spec["name"],
-                })
+                icon = self.make_image(
+                    {
+                        "file": spec["icon"],
+                        "title": spec["name"],
+                        "alt": spec["name"],
+                    }
+                )
             item = model.objects.create(
-                locale=self.zh, slug=spec["slug"], name=self.text(spec["name"]),
-                description=self.text(spec.get("description")), icon=icon, sort_order=order,
+                locale=self.zh,
+                slug=spec["slug"],
+                name=self.text(spec["name"]),
+                description=self.text(spec.get("description")),
+                icon=icon,
+                sort_order=order,
             )
             if self.text(spec["name"], EN):
                 translated = item.copy_for_translation(self.en)
@@ -178,8 +186,11 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         old_root = site.root_page if site else None
         home = HomePage(
-            title=self.text(spec["title"]), slug="home", locale=self.zh,
-            hero_title=self.text(spec["hero_title"]), hero_text=self.text(spec.get("hero_text")),
+            title=self.text(spec["title"]),
+            slug="home",
+            locale=self.zh,
+            hero_title=self.text(spec["hero_title"]),
+            hero_text=self.text(spec.get("hero_text")),
             elders_intro=self.text(spec.get("elders_intro")),
             students_intro=self.text(spec.get("students_intro")),
         )
@@ -193,16 +204,21 @@ class Command(BaseCommand):
             site.site_name = settings.WAGTAIL_SITE_NAME
             site.save()
         else:
-            Site.objects.create(hostname="localhost", root_page=home, is_default_site=True,
-                                site_name=settings.WAGTAIL_SITE_NAME)
+            Site.objects.create(
+                hostname="localhost",
+                root_page=home,
+                is_default_site=True,
+                site_name=settings.WAGTAIL_SITE_NAME,
+            )
         if old_root and not isinstance(old_root.specific, HomePage):
             old_root.delete()  # Wagtail's "Welcome" placeholder
         self.translate(home, spec, ["hero_title", "hero_text", "elders_intro", "students_intro"])
         return home
 
     def make_section(self, home, model, spec):
-        page = model(title=self.text(spec["title"]), slug=spec["slug"],
-                     intro=self.text(spec.get("intro")))
+        page = model(
+            title=self.text(spec["title"]), slug=spec["slug"], intro=self.text(spec.get("intro"))
+        )
         home.add_child(instance=page)
         self.publish(page)
         self.translate(page, spec, ["intro"])
@@ -213,7 +229,9 @@ class Command(BaseCommand):
             "title": self.text(spec["title"], locale),
             "slug": spec["slug"],
             "summary": self.text(spec["summary"], locale),
-            "last_reviewed": date.fromisoformat(spec.get("last_reviewed", date.today().isoformat())),
+            "last_reviewed": date.fromisoformat(
+                spec.get("last_reviewed", date.today().isoformat())
+            ),
         }
 
     def add_material(self, parent, page, spec, translated_fields, extra_en=None):
@@ -226,7 +244,8 @@ class Command(BaseCommand):
 
     def make_poster(self, parent, spec):
         page = PosterPage(
-            **self.material_fields(spec), image=self.images[spec["image"]],
+            **self.material_fields(spec),
+            image=self.images[spec["image"]],
             image_alt=self.text(spec["image_alt"]),
             suggested_venues=self.text(spec.get("suggested_venues")),
         )
@@ -242,9 +261,11 @@ class Command(BaseCommand):
             transcript=self.text(spec.get("transcript")),
         )
         for language, path in spec.get("captions", {}).items():
-            page.captions.add(VideoCaption(
-                language=language, file=self.make_document(path, f"{spec['slug']} ({language})")
-            ))
+            page.captions.add(
+                VideoCaption(
+                    language=language, file=self.make_document(path, f"{spec['slug']} ({language})")
+                )
+            )
         return self.add_material(parent, page, spec, ["transcript"])
 
     def stream(self, blocks):
@@ -255,8 +276,11 @@ class Command(BaseCommand):
             if block["type"] == "image":
                 image = self.images[value["image"]]
                 value = {
-                    "image": {"image": image.pk, "alt_text": image.description,
-                              "decorative": False},
+                    "image": {
+                        "image": image.pk,
+                        "alt_text": image.description,
+                        "decorative": False,
+                    },
                     "caption": value.get("caption", ""),
                 }
             elif block["type"] == "video":
@@ -276,8 +300,9 @@ class Command(BaseCommand):
     def make_case(self, parent, spec):
         def flags(locale):
             items = self.text(spec["red_flags"], locale, default=None) or []
-            return json.dumps([{"type": "flag", "value": flag} for flag in items],
-                              ensure_ascii=False)
+            return json.dumps(
+                [{"type": "flag", "value": flag} for flag in items], ensure_ascii=False
+            )
 
         page = CaseStudyPage(
             **self.material_fields(spec),
@@ -292,7 +317,10 @@ class Command(BaseCommand):
         )
         extra = {"red_flags": flags(EN)} if self.text(spec["red_flags"], EN, None) else None
         return self.add_material(
-            parent, page, spec, ["region", "what_happened", "outcome_detail", "lesson"],
+            parent,
+            page,
+            spec,
+            ["region", "what_happened", "outcome_detail", "lesson"],
             extra_en=extra,
         )
 
@@ -324,5 +352,7 @@ class Command(BaseCommand):
             user.is_staff = user.is_superuser = superuser
             user.save()
             user.groups.set(Group.objects.filter(name__in=groups))
-        self.stdout.write("Demo accounts: " + ", ".join(
-            f"{name} / {password}" for name, password, _, _ in DEMO_USERS))
+        self.stdout.write(
+            "Demo accounts: "
+            + ", ".join(f"{name} / {password}" for name, password, _, _ in DEMO_USERS)
+        )

@@ -1,0 +1,86 @@
+"""The demo the README promises: loads, renders every page, and loading twice is harmless."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+
+from core.models import HomePage
+from materials.models import (
+    AlertPage,
+    CaseStudyPage,
+    GuidePage,
+    PosterPage,
+    ScamType,
+    VideoPage,
+)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module and rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        call_command("load_demo", verbosity=0)  # a second run must change nothing
+        yield
+        transaction.set_rollback(True)
+
+
+def counts():
+    return {
+        "posters": PosterPage.objects.filter(locale__language_code="zh-hans").count(),
+        "videos": VideoPage.objects.filter(locale__language_code="zh-hans").count(),
+        "guides": GuidePage.objects.filter(locale__language_code="zh-hans").count(),
+        "cases": CaseStudyPage.objects.filter(locale__language_code="zh-hans").count(),
+        "alerts": AlertPage.objects.filter(locale__language_code="zh-hans").count(),
+        "scam_types": ScamType.objects.filter(locale__language_code="zh-hans").count(),
+        "homes": HomePage.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_demo_has_the_promised_content_once(demo):
+    assert counts() == {
+        "posters": 6,
+        "videos": 3,
+        "guides": 6,
+        "cases": 6,
+        "alerts": 5,
+        "scam_types": 10,
+        "homes": 2,
+    }
+    elders = GuidePage.objects.filter(audiences__slug="elders", locale__language_code="zh-hans")
+    students = GuidePage.objects.filter(audiences__slug="students", locale__language_code="zh-hans")
+    assert elders.distinct().count() >= 3 and students.distinct().count() >= 3
+    assert (
+        VideoPage.objects.filter(captions__language="en", locale__language_code="zh-hans")
+        .distinct()
+        .count()
+        == 3
+    )
+    assert GuidePage.objects.filter(locale__language_code="en").count() >= 3
+
+
+@pytest.mark.django_db
+def test_every_demo_page_renders_within_the_query_budget(demo, client):
+    pages = Page.objects.live().filter(depth__gt=1).specific()
+    assert len(pages) >= 50
+    for page in pages:
+        url = page.url
+        client.get(url)  # first view makes renditions
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(queries) <= 12, (url, len(queries), "\n".join(q["sql"][:150] for q in queries))
+
+
+@pytest.mark.django_db
+def test_demo_accounts_can_sign_in(demo, client):
+    for username, password in [
+        ("editor", "fangzha-editor"),
+        ("reviewer", "fangzha-reviewer"),
+        ("admin", "fangzha-admin"),
+    ]:
+        assert client.login(username=username, password=password)
+        assert client.get("/admin/").status_code == 200
