@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from .rich_text import SanitisedRichTextBlock
+
 
 class WarningSignsBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("title"), default=_("Warning signs"))
@@ -113,7 +115,7 @@ class ArticleStreamBlock(blocks.StreamBlock):
         template="blocks/heading.html",
         description=_("A section heading"),
     )
-    paragraph = blocks.RichTextBlock(
+    paragraph = SanitisedRichTextBlock(
         label=_("Paragraph"),
         icon="pilcrow",
         template="blocks/paragraph.html",

@@ -22,11 +22,12 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
+from core.rich_text import SanitisedRichTextField
 
 from .forms import MaterialPageForm
 
@@ -255,7 +256,7 @@ class VideoPage(MaterialPage):
         help_text=_("Optional: the same video on a video platform."),
     )
     duration_seconds = models.PositiveIntegerField(_("duration (seconds)"), null=True, blank=True)
-    transcript = RichTextField(_("transcript"), blank=True)
+    transcript = SanitisedRichTextField(_("transcript"), blank=True)
 
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
@@ -402,7 +403,7 @@ class CaseStudyPage(MaterialPage):
         verbose_name=_("listing image"),
     )
     region = models.CharField(_("where"), max_length=80, blank=True)
-    what_happened = RichTextField(_("what happened"))
+    what_happened = SanitisedRichTextField(_("what happened"))
     red_flags = StreamField(
         [("flag", blocks.CharBlock(label=_("red flag"), icon="warning"))],
         verbose_name=_("red flags"),
@@ -416,8 +417,8 @@ class CaseStudyPage(MaterialPage):
         blank=True,
         help_text=_("Money lost, or saved when the scam was stopped, where known."),
     )
-    outcome_detail = RichTextField(_("how it ended"), blank=True)
-    lesson = RichTextField(_("the lesson"))
+    outcome_detail = SanitisedRichTextField(_("how it ended"), blank=True)
+    lesson = SanitisedRichTextField(_("the lesson"))
 
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
@@ -464,7 +465,7 @@ class AlertPage(MaterialPage):
     level = models.CharField(
         _("level"), max_length=10, choices=Level.choices, default=Level.WARNING
     )
-    body = RichTextField(_("body"))
+    body = SanitisedRichTextField(_("body"))
 
     content_panels = MaterialPage.content_panels + [
         FieldRowPanel([FieldPanel("alert_date"), FieldPanel("level")]),

@@ -43,3 +43,12 @@ def test_unknown_page_and_unknown_language_give_a_404_page(client, site_tree):
     assert response.status_code == 404
     assert "返回首页" in response.content.decode() or "home page" in response.content.decode()
     assert client.get("/xx/", follow=True).status_code == 404
+
+
+def test_pages_declare_their_translations_with_hreflang(client, site_tree, english_tree):
+    html = client.get("/zh-hans/materials/").content.decode()
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/materials/">' in html
+    assert 'hreflang="zh-Hans" href="http://testserver/zh-hans/materials/"' in html
+    guide = factories.GuidePageFactory(parent=site_tree["library"], slug="only-chinese")
+    html = client.get(guide.url).content.decode()
+    assert '<link rel="alternate" hreflang="en"' not in html  # no English version yet

@@ -32,10 +32,20 @@ def language_links(context) -> list[dict]:
     links = []
     for code, name in settings.LANGUAGES:
         if urls is not None:
+            translated = code in urls
             url = urls.get(code, f"/{code}/")
         else:
+            translated = True
             url = translate_url(request.get_full_path(), code)
-        links.append({"code": code, "name": name, "url": url, "current": code == current})
+        links.append(
+            {
+                "code": code,
+                "name": name,
+                "url": url,
+                "current": code == current,
+                "translated": translated,
+            }
+        )
     return links
 
 

@@ -5,7 +5,7 @@ settings are brought back to their documented state, and the search index is reb
 """
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.core.files import File
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
@@ -239,7 +240,14 @@ class Command(BaseCommand):
         page.audiences = [self.audiences[slug] for slug in spec.get("audiences", [])]
         parent.add_child(instance=page)
         self.publish(page)
-        self.translate(page, spec, ["summary", *translated_fields], extra=extra_en)
+        translated = self.translate(page, spec, ["summary", *translated_fields], extra=extra_en)
+        # Give the demo a believable history: "published" on the material's own date.
+        published = spec.get("alert_date") or spec.get("last_reviewed")
+        if published:
+            moment = timezone.make_aware(datetime.combine(date.fromisoformat(published), time(9)))
+            Page.objects.filter(pk__in=[p.pk for p in (page, translated) if p]).update(
+                first_published_at=moment, last_published_at=moment
+            )
         return page
 
     def make_poster(self, parent, spec):
