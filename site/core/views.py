@@ -15,7 +15,7 @@ from materials.selectors import (
     taxonomy_options,
 )
 
-from .search import normalise_query, search_materials
+from .search import highlight, normalise_query, search_materials
 
 
 @require_GET
@@ -34,7 +34,10 @@ def search(request):
         results = paginate(
             request, search_materials(query, locale=locale, formats=formats, audiences=audiences)
         )
-        results.object_list = attach_card_images(specific_in_order(results.object_list))
+        pages = attach_card_images(specific_in_order(results.object_list))
+        for page in pages:
+            page.excerpt = highlight(page.search_text(), query)
+        results.object_list = pages
     filter_query = request.GET.copy()
     filter_query.pop("page", None)
     return TemplateResponse(

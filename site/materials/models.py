@@ -120,7 +120,10 @@ class MaterialPage(Page):
         FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
         FieldPanel("last_reviewed"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("summary")]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("search_cjk_terms"),
+    ]
     parent_page_types = ["materials.MaterialIndexPage"]
     subpage_types: list[str] = []
 
@@ -149,6 +152,22 @@ class MaterialPage(Page):
     @property
     def review_is_overdue(self) -> bool:
         return self.last_reviewed < timezone.localdate() - datetime.timedelta(days=365)
+
+    def search_text(self) -> str:
+        """All the text the search index holds for this page, as plain text."""
+        from core.search import plain_text
+
+        return plain_text(
+            field.get_value(self)
+            for field in self.get_search_fields()
+            if isinstance(field, index.SearchField) and field.field_name != "search_cjk_terms"
+        )
+
+    def search_cjk_terms(self) -> str:
+        """Chinese n-gram tokens of the page's text, so Chinese words can be found."""
+        from core.search import cjk_ngrams
+
+        return " ".join(cjk_ngrams(self.search_text()))
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
