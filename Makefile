@@ -13,7 +13,7 @@ demo: setup  ## set up everything and serve the demo site on http://127.0.0.1:$(
 setup: install  ## migrate, compile translations, load the demo content (idempotent)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compiletranslations
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --host 127.0.0.1:$(PORT)
 
 install: $(STAMP)
 

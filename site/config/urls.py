@@ -2,7 +2,6 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -16,7 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    re_path(r"^care-mode/(?P<state>on|off)/$", core_views.care_mode, name="care_mode"),
     path("feedback/<int:page_id>/", material_views.feedback, name="feedback"),
     re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
     path(

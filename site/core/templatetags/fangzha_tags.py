@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import translate_url
 from django.utils import translation
 from wagtail.models import Page
@@ -61,3 +62,42 @@ def yuan(amount) -> str:
             return f"{wan:f}万元"
         return f"{value.quantize(Decimal('1')):,}元"
     return f"¥{value.quantize(Decimal('1')):,}"
+
+
+@register.simple_tag(takes_context=True)
+def meta_description(context) -> str:
+    """The page's own description for search engines and link previews."""
+    page = context.get("page")
+    if page is None:
+        return ""
+    if hasattr(page, "get_meta_description"):
+        return page.get_meta_description()
+    return (
+        getattr(page, "search_description", "")
+        or getattr(page, "hero_text", "")
+        or getattr(page, "intro", "")
+    )
+
+
+SHARE_IMAGE_SPEC = "fill-1200x630"
+
+
+@register.simple_tag(takes_context=True)
+def share_image(context) -> dict:
+    """A 1200×630 image for link previews (WeChat, social networks): the material's own
+    image where it has one, else the site's default card."""
+    from materials.selectors import cached
+
+    request = context["request"]
+    page = context.get("page")
+
+    def compute():
+        image = getattr(page, "card_image", None) if page is not None else None
+        if image is None:
+            return static("img/share-default.png"), 1200, 630
+        rendition = image.get_rendition(SHARE_IMAGE_SPEC)
+        return rendition.url, rendition.width, rendition.height
+
+    # Cached until the next publish: the image lookup would cost a query on every view.
+    url, width, height = cached(f"core:share-image:{getattr(page, 'pk', None)}", compute)
+    return {"url": request.build_absolute_uri(url), "width": width, "height": height}

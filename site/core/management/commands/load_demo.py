@@ -52,8 +52,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--content", type=Path, default=DEFAULT_CONTENT)
         parser.add_argument("--no-users", action="store_true", help="Skip the demo accounts.")
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1:8000",
+            help="host[:port] the demo is served on; canonical URLs and QR codes use it.",
+        )
 
-    def handle(self, *args, content: Path, no_users: bool, **options):
+    def handle(self, *args, content: Path, no_users: bool, host: str, **options):
         if not content.exists():
             raise CommandError(f"Demo content file not found: {content}")
         data = json.loads(content.read_text(encoding="utf-8"))
@@ -68,6 +73,7 @@ class Command(BaseCommand):
                 self.load_content(data)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.load_site_settings(data.get("site", {}))
+        self.point_site_at(host)
         if not no_users:
             self.load_users()
         call_command("update_index", verbosity=0)
@@ -342,6 +348,12 @@ class Command(BaseCommand):
         return self.add_material(parent, page, spec, ["body"])
 
     # --- settings and accounts -------------------------------------------------------------
+    def point_site_at(self, host: str):
+        hostname, _, port = host.partition(":")
+        Site.objects.filter(is_default_site=True).update(
+            hostname=hostname, port=int(port or 80), site_name=settings.WAGTAIL_SITE_NAME
+        )
+
     def load_site_settings(self, spec):
         for site in Site.objects.all():
             site_settings = SiteSettings.for_site(site)
