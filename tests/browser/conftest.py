@@ -81,12 +81,18 @@ def demo_site(tmp_path_factory):
         "MEDIA_ROOT": str(workdir / "media"),
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput"], ["compiletranslations"],
-                    ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"]):
+    for command in (
+        ["migrate", "--noinput"],
+        ["compiletranslations"],
+        ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"],
+    ):
         subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -22,3 +22,5 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+STATIC_ROOT = tempfile.mkdtemp(prefix="fangzha-test-static-")
+WHITENOISE_USE_FINDERS = True
