@@ -53,3 +53,14 @@ def test_language_switch_stays_on_the_same_page(phone, demo_site):
     phone.wait_for_url("**/en/materials/guide-elders-police-calls/")
     assert phone.locator("html").get_attribute("lang") == "en"
     assert "police" in phone.locator("h1").inner_text().lower()
+
+
+def test_printing_a_guide_keeps_the_content_qr_code_and_hotline(phone, demo_site):
+    phone.goto(demo_site + "/zh-hans/materials/guide-elders-police-calls/")
+    phone.emulate_media(media="print")
+    assert not phone.locator(".site-nav").is_visible()
+    assert not phone.locator(".feedback").is_visible()
+    assert phone.locator("h1").is_visible()
+    assert phone.locator(".share-box .qr").is_visible()
+    footer_note = phone.locator(".share-box .print-only")
+    assert footer_note.is_visible() and "96110" in footer_note.inner_text()

@@ -72,6 +72,7 @@ def test_every_demo_page_renders_within_the_query_budget(demo, client):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
+        assert response.content.decode().count("<h1") == 1, url  # one main heading
         assert len(queries) <= 12, (url, len(queries), "\n".join(q["sql"][:150] for q in queries))
 
 

@@ -101,3 +101,31 @@ def test_document_size_is_limited(admin_client_logged, settings):
     )
     assert response.context["form"].errors["file"]
     assert not get_document_model().objects.exists()
+
+
+def test_each_document_type_has_its_own_size_limit(admin_client_logged):
+    from core.forms import DOCUMENT_SIZE_LIMITS
+
+    too_big_captions = b"WEBVTT\n\n" + b"x" * DOCUMENT_SIZE_LIMITS["vtt"]
+    response = admin_client_logged.post(
+        "/admin/documents/add/",
+        {
+            "title": "captions",
+            "collection": 1,
+            "file": SimpleUploadedFile("clip.vtt", too_big_captions),
+        },
+    )
+    assert "VTT" in " ".join(response.context["form"].errors["file"])
+    assert not get_document_model().objects.exists()
+    response = admin_client_logged.post(
+        "/admin/documents/add/",
+        {
+            "title": "captions",
+            "collection": 1,
+            "file": SimpleUploadedFile(
+                "clip.vtt", "WEBVTT\n\n00:00.000 --> 00:01.000\n挂断\n".encode()
+            ),
+        },
+    )
+    assert response.status_code == 302
+    assert get_document_model().objects.filter(title="captions").exists()
