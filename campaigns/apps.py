@@ -7,3 +7,6 @@ class CampaignsConfig(AppConfig):
 
     name = "campaigns"
     verbose_name = _("Campaigns")
+
+    def ready(self):
+        from . import signals  # noqa: F401

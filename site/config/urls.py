@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import views as campaign_views
 from core import views as core_views
 from core.sitemaps import AllLocalesSitemap
 from materials import views as material_views
@@ -17,6 +18,9 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     re_path(r"^care-mode/(?P<state>on|off)/$", core_views.care_mode, name="care_mode"),
     path("feedback/<int:page_id>/", material_views.feedback, name="feedback"),
+    re_path(
+        r"^r/(?P<code>[A-Za-z0-9]{1,16})/$", campaign_views.follow_tracked_link, name="tracked_link"
+    ),
     re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
     path(
         "poster/<int:page_id>/download/<str:size>/",

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from . import permissions
+from .models import Campaign, OutreachEvent
+
+
+class OutreachEventForm(WagtailAdminModelForm):
+    """Offers only the user's own teams and their campaigns."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        teams = permissions.teams_of(user)
+        if "team" in self.fields:
+            self.fields["team"].queryset = teams
+        if "campaign" in self.fields:
+            self.fields["campaign"].queryset = Campaign.objects.filter(
+                teams__in=teams.values("pk")
+            ).distinct()
+
+    def clean(self):
+        cleaned = super().clean()
+        # Material lines must be posters, guides or videos of the site.
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the coordinator"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReachFilterForm(forms.Form):
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.none(), required=False, label=_("Campaign")
+    )
+    team = forms.ModelChoiceField(
+        queryset=OutreachEvent.team.field.related_model.objects.none(),
+        required=False,
+        label=_("Team"),
+    )
+    date_from = forms.DateField(
+        required=False, label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors import campaigns_visible_to
+
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = campaigns_visible_to(user)
+        self.fields["team"].queryset = permissions.teams_of(user)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        return cleaned

@@ -1,0 +1,452 @@
+"""Outreach records: teams, campaigns, venues, events, tracked links and reach rollups.
+
+Models stay thin: validation in clean() and database constraints; writes that touch more
+than one row (status changes, rollups, scans) live in services.py.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, PageChooserPanel
+
+# Attendance above this is kept but flagged for a team lead to check.
+ATTENDANCE_SANITY_BOUND = 5000
+
+
+class VenueType(models.TextChoices):
+    MARKET = "market", _("Market")
+    BANK = "bank", _("Bank")
+    SCHOOL = "school", _("School")
+    UNIVERSITY = "university", _("University")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    HOSPITAL = "hospital", _("Hospital")
+    TRANSPORT = "transport", _("Transport hub")
+    ONLINE = "online", _("Online")
+    OTHER = "other", _("Other")
+
+
+class EventFormat(models.TextChoices):
+    BOOTH = "booth", _("Booth")
+    TALK = "talk", _("Talk")
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door")
+    SCREENING = "screening", _("Screening")
+    TRAINING = "training", _("Training")
+    ONLINE_LIVE = "online_live", _("Online live")
+    OTHER = "other", _("Other")
+
+
+class CountMethod(models.TextChoices):
+    HEADCOUNT = "headcount", _("Headcount")
+    SIGN_IN = "sign_in", _("Sign-in sheet")
+    ESTIMATE = "estimate", _("Estimate")
+
+
+class Team(models.Model):
+    """An anti-fraud centre or police station that runs outreach."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    district = models.CharField(_("district"), max_length=60)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+        verbose_name=_("team lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("coordinators"),
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Campaign(models.Model):
+    """A period of outreach with goals, run by one or more teams."""
+
+    name = models.CharField(_("name"), max_length=160)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    description = models.TextField(_("description"), blank=True)
+    teams = models.ManyToManyField(Team, related_name="campaigns", verbose_name=_("teams"))
+    scam_types = models.ManyToManyField(
+        "materials.ScamType", blank=True, related_name="+", verbose_name=_("focus scam types")
+    )
+    audiences = models.ManyToManyField(
+        "materials.Audience", blank=True, related_name="+", verbose_name=_("target audiences")
+    )
+    target_events = models.PositiveIntegerField(_("target: events"), default=0)
+    target_people = models.PositiveIntegerField(_("target: people reached"), default=0)
+    target_materials = models.PositiveIntegerField(_("target: materials distributed"), default=0)
+    budget_yuan = models.DecimalField(
+        _("budget (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The campaign cannot end before it starts.")})
+
+
+def normalise_venue_name(name: str) -> str:
+    return " ".join((name or "").split()).casefold()
+
+
+class Venue(models.Model):
+    """A place outreach happens, reused across events (one per name and district)."""
+
+    name = models.CharField(_("name"), max_length=160)
+    name_key = models.CharField(max_length=160, editable=False)
+    venue_type = models.CharField(_("type"), max_length=16, choices=VenueType.choices)
+    district = models.CharField(_("district"), max_length=60)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["district", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key", "district"], name="unique_venue_per_district"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.district}）"
+
+    def save(self, *args, **kwargs):
+        self.name = " ".join(self.name.split())
+        self.name_key = normalise_venue_name(self.name)
+        super().save(*args, **kwargs)
+
+
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class OutreachEvent(ClusterableModel):
+    """One outreach activity and what it reached."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="events", verbose_name=_("campaign")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="events", verbose_name=_("team")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="events", verbose_name=_("venue")
+    )
+    starts_at = models.DateTimeField(_("start"))
+    ends_at = models.DateTimeField(_("end"))
+    format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices)
+
+    attendance = models.PositiveIntegerField(_("people reached"), default=0)
+    attendance_method = models.CharField(
+        _("how attendance was counted"),
+        max_length=12,
+        choices=CountMethod.choices,
+        default=CountMethod.HEADCOUNT,
+    )
+    elders = models.PositiveIntegerField(_("of whom elders"), default=0)
+    students = models.PositiveIntegerField(_("of whom students"), default=0)
+    general_public = models.PositiveIntegerField(_("of whom general public"), default=0)
+    materials_distributed = models.PositiveIntegerField(_("materials distributed"), default=0)
+    videos_screened = models.PositiveIntegerField(_("videos screened"), default=0)
+    help_requests = models.PositiveIntegerField(_("people who asked for help"), default=0)
+    warnings = models.PositiveIntegerField(_("people warned off a scam (劝阻)"), default=0)
+    money_protected_yuan = models.DecimalField(
+        _("money protected (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    staff_count = models.PositiveSmallIntegerField(_("staff"), default=1)
+    partners = models.CharField(_("partner organisations"), max_length=255, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    external_id = models.CharField(
+        _("external id"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("The id in the team's own spreadsheet, used to match re-imports."),
+    )
+
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=EventStatus.choices,
+        default=EventStatus.DRAFT,
+        db_index=True,
+    )
+    needs_review = models.BooleanField(
+        _("flagged for review"),
+        default=False,
+        help_text=_("Set when a figure looks implausible; a team lead should check it."),
+    )
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["team", "status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(attendance__gte=F("elders") + F("students") + F("general_public")),
+                name="event_breakdown_within_attendance",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.venue.name} · {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def event_date(self):
+        from django.utils import timezone
+
+        return timezone.localtime(self.starts_at).date()
+
+    def clean(self):
+        errors = {}
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = _("The event cannot end before it starts.")
+        breakdown = (self.elders or 0) + (self.students or 0) + (self.general_public or 0)
+        if breakdown > (self.attendance or 0):
+            errors["attendance"] = _(
+                "The audience breakdown adds up to %(breakdown)s, more than the %(total)s "
+                "people reached."
+            ) % {"breakdown": breakdown, "total": self.attendance or 0}
+        if self.campaign_id and self.starts_at:
+            campaign = self.campaign
+            day = self.event_date
+            if not (campaign.start_date <= day <= campaign.end_date):
+                errors["starts_at"] = _(
+                    "%(day)s is outside the campaign “%(campaign)s” (%(start)s – %(end)s)."
+                ) % {
+                    "day": day,
+                    "campaign": campaign.name,
+                    "start": campaign.start_date,
+                    "end": campaign.end_date,
+                }
+        if (
+            self.campaign_id
+            and self.team_id
+            and not self.campaign.teams.filter(pk=self.team_id).exists()
+        ):
+            errors["team"] = _("This team does not take part in the chosen campaign.")
+        if errors:
+            raise ValidationError(errors)
+        self.needs_review = (self.attendance or 0) > ATTENDANCE_SANITY_BOUND
+
+
+class EventMaterial(models.Model):
+    """Copies of one of the site's posters, guides or videos handed out at an event."""
+
+    event = ParentalKey(OutreachEvent, on_delete=models.CASCADE, related_name="material_lines")
+    material = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("material"),
+    )
+    quantity = models.PositiveIntegerField(_("copies"), validators=[MinValueValidator(1)])
+
+    panels = [
+        PageChooserPanel(
+            "material", ["materials.PosterPage", "materials.GuidePage", "materials.VideoPage"]
+        ),
+        FieldPanel("quantity"),
+    ]
+
+    class Meta:
+        verbose_name = _("material distributed")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "material"], name="unique_material_per_event")
+        ]
+
+
+def evidence_upload_path(instance, filename):
+    return f"campaigns/evidence/{instance.event_id}/{filename}"
+
+
+class EventPhoto(models.Model):
+    """A photo kept as evidence that the event took place (not public)."""
+
+    event = ParentalKey(OutreachEvent, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=evidence_upload_path)
+    caption = models.CharField(_("caption"), max_length=160, blank=True)
+
+    class Meta:
+        verbose_name = _("photo")
+
+
+def new_link_code() -> str:
+    return secrets.token_urlsafe(6)[:8].replace("-", "x").replace("_", "y")
+
+
+class TrackedLink(models.Model):
+    """A short /r/<code>/ link printed as a QR code; counts scans, stores no personal data."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True, default=new_link_code)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="links", verbose_name=_("campaign")
+    )
+    event = models.ForeignKey(
+        OutreachEvent,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("event"),
+    )
+    target = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leads to"),
+        help_text=_("A page of this site; never another website."),
+    )
+    label = models.CharField(_("label"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tracked link")
+        verbose_name_plural = _("tracked links")
+
+    def __str__(self):
+        return self.label or self.code
+
+
+class LinkVisit(models.Model):
+    """Scans of one link by one visitor on one day.
+
+    `visitor` is a hash of the address and browser salted with a secret that changes
+    every day, so visitors cannot be followed from one day to the next and no address is
+    stored. Rows per link and day = unique visitors; the sum of `scans` = all scans.
+    """
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="visits")
+    day = models.DateField()
+    visitor = models.CharField(max_length=32)
+    scans = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["link", "day", "visitor"], name="one_row_per_visitor_day"
+            )
+        ]
+
+
+class ReachDimension(models.TextChoices):
+    TOTAL = "total", _("Total")
+    VENUE_TYPE = "venue_type", _("Venue type")
+    DISTRICT = "district", _("District")
+    FORMAT = "format", _("Format")
+    MATERIAL = "material", _("Material")
+
+
+class DailyReach(models.Model):
+    """Approved events' figures summed per day, campaign, team and one breakdown key.
+
+    Kept exact by services.py as events are approved, edited or deleted, so the dashboard
+    reads a few thousand rows instead of scanning every event (rebuild_reach_rollups
+    recomputes it from scratch). Audience segments are columns of every row.
+    """
+
+    day = models.DateField()
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    dimension = models.CharField(max_length=12, choices=ReachDimension.choices)
+    key = models.CharField(max_length=60)
+    events = models.IntegerField(default=0)
+    attendance = models.BigIntegerField(default=0)
+    elders = models.BigIntegerField(default=0)
+    students = models.BigIntegerField(default=0)
+    general_public = models.BigIntegerField(default=0)
+    materials_distributed = models.BigIntegerField(default=0)
+    warnings = models.BigIntegerField(default=0)
+    help_requests = models.BigIntegerField(default=0)
+    money_protected_yuan = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    headcount_events = models.IntegerField(default=0)
+    sign_in_events = models.IntegerField(default=0)
+    estimate_events = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "key", "day", "campaign", "team"], name="one_reach_row"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "day"])]

@@ -1,0 +1,275 @@
+"""Writes for campaigns: event workflow, reach rollups and tracked-link scans."""
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from . import permissions
+from .models import (
+    CountMethod,
+    DailyReach,
+    EventStatus,
+    LinkVisit,
+    OutreachEvent,
+    ReachDimension,
+    TrackedLink,
+    Venue,
+)
+
+SUMMED_FIELDS = (
+    "attendance",
+    "elders",
+    "students",
+    "general_public",
+    "materials_distributed",
+    "warnings",
+    "help_requests",
+)
+METHOD_COLUMNS = {
+    CountMethod.HEADCOUNT: "headcount_events",
+    CountMethod.SIGN_IN: "sign_in_events",
+    CountMethod.ESTIMATE: "estimate_events",
+}
+
+
+# --- Reach rollups ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Contribution:
+    """What one approved event adds to the rollups."""
+
+    day: datetime.date
+    campaign_id: int
+    team_id: int
+    keys: tuple[tuple[str, str], ...]
+    values: tuple[tuple[str, object], ...] = field(default=())
+
+
+def contribution_of(
+    *,
+    status,
+    starts_at,
+    campaign_id,
+    team_id,
+    venue_id,
+    format,
+    attendance_method,
+    money_protected_yuan,
+    venue=None,
+    materials=None,
+    **values,
+):
+    if status != EventStatus.APPROVED:
+        return None
+    if venue is None:
+        venue = Venue.objects.only("venue_type", "district").get(pk=venue_id)
+    material_keys = tuple(
+        (ReachDimension.MATERIAL, f"{material_id}:{quantity}")
+        for material_id, quantity in sorted(materials or ())
+    )
+    numbers = {name: values[name] or 0 for name in SUMMED_FIELDS}
+    numbers["events"] = 1
+    numbers["money_protected_yuan"] = money_protected_yuan or Decimal(0)
+    numbers[METHOD_COLUMNS[attendance_method]] = 1
+    return Contribution(
+        day=timezone.localtime(starts_at).date(),
+        campaign_id=campaign_id,
+        team_id=team_id,
+        keys=(
+            (ReachDimension.TOTAL, "all"),
+            (ReachDimension.VENUE_TYPE, venue.venue_type),
+            (ReachDimension.DISTRICT, venue.district),
+            (ReachDimension.FORMAT, format),
+            *material_keys,
+        ),
+        values=tuple(sorted(numbers.items())),
+    )
+
+
+ROLLUP_SOURCE_FIELDS = (
+    "status",
+    "starts_at",
+    "campaign_id",
+    "team_id",
+    "venue_id",
+    "format",
+    "attendance_method",
+    "money_protected_yuan",
+    *SUMMED_FIELDS,
+)
+
+
+def event_state(event: OutreachEvent) -> dict:
+    """The fields the rollups depend on, with the event's material lines as stored."""
+    state = {name: getattr(event, name) for name in ROLLUP_SOURCE_FIELDS}
+    state["materials"] = (
+        tuple(event.material_lines.values_list("material_id", "quantity"))
+        if event.pk and event.status == EventStatus.APPROVED
+        else ()
+    )
+    return state
+
+
+def _apply(contribution: Contribution | None, sign: int) -> None:
+    if contribution is None:
+        return
+    for dimension, key in contribution.keys:
+        values = dict(contribution.values)
+        if dimension == ReachDimension.MATERIAL:
+            # One row per material: its copies and the events that handed it out.
+            key, quantity = key.split(":")
+            values = {"events": 1, "materials_distributed": int(quantity)}
+        lookup = {
+            "dimension": dimension,
+            "key": key,
+            "day": contribution.day,
+            "campaign_id": contribution.campaign_id,
+            "team_id": contribution.team_id,
+        }
+        changes = {name: F(name) + sign * value for name, value in values.items()}
+        if DailyReach.objects.filter(**lookup).update(**changes):
+            continue
+        if sign < 0:  # pragma: no cover - only if rollups were edited by hand
+            raise RuntimeError(f"reach rollup row missing for {lookup}")
+        try:
+            with transaction.atomic():
+                DailyReach.objects.create(**lookup, **values)
+        except IntegrityError:  # created concurrently: add to it instead
+            DailyReach.objects.filter(**lookup).update(**changes)
+
+
+def update_rollups(before: dict | None, after: dict | None, *, venue=None) -> None:
+    """Move an event's figures in the rollups from its old state to its new one."""
+    old = contribution_of(**before) if before else None
+    new = contribution_of(**after, venue=venue) if after else None
+    if old == new:
+        return
+    with transaction.atomic():
+        _apply(old, -1)
+        _apply(new, +1)
+
+
+def rebuild_reach_rollups() -> int:
+    """Recompute every rollup row from the approved events (one GROUP BY per dimension)."""
+    from .selectors import rollup_rows_from_events
+
+    with transaction.atomic():
+        DailyReach.objects.all().delete()
+        rows = rollup_rows_from_events()
+        DailyReach.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def venue_changed(venue: Venue, before: dict) -> None:
+    """A venue's type or district moved: move its approved events' figures with it."""
+    if before == {"venue_type": venue.venue_type, "district": venue.district}:
+        return
+    old_venue = Venue(pk=venue.pk, **before)
+    for event in OutreachEvent.objects.filter(venue=venue, status=EventStatus.APPROVED):
+        state = event_state(event)
+        with transaction.atomic():
+            _apply(contribution_of(**state, venue=old_venue), -1)
+            _apply(contribution_of(**state, venue=venue), +1)
+
+
+# --- Event workflow --------------------------------------------------------------------
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def submit_event(*, event: OutreachEvent, user) -> OutreachEvent:
+    _require(permissions.can_submit_event(user, event))
+    event.full_clean()
+    event.status = EventStatus.SUBMITTED
+    event.save()
+    log(instance=event, action="campaigns.submit", user=user)
+    return event
+
+
+@transaction.atomic
+def approve_event(*, event: OutreachEvent, user, comment: str = "") -> OutreachEvent:
+    _require(permissions.can_review_event(user, event))
+    if event.status != EventStatus.SUBMITTED:
+        raise ValidationError(_("Only submitted events can be approved."))
+    event.status = EventStatus.APPROVED
+    event.review_comment = comment
+    event.reviewed_by = user
+    event.reviewed_at = timezone.now()
+    event.save()
+    log(instance=event, action="campaigns.approve", user=user, data={"comment": comment})
+    return event
+
+
+@transaction.atomic
+def return_event(*, event: OutreachEvent, user, comment: str) -> OutreachEvent:
+    """Send an event back to its coordinator with the reason (email and admin notice)."""
+    _require(permissions.can_review_event(user, event))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to change.")})
+    event.status = EventStatus.RETURNED
+    event.review_comment = comment.strip()
+    event.reviewed_by = user
+    event.reviewed_at = timezone.now()
+    event.save()
+    log(instance=event, action="campaigns.return", user=user, data={"comment": comment})
+    recipient = event.created_by
+    if recipient and recipient.email:
+        edit_url = settings.WAGTAILADMIN_BASE_URL + reverse(
+            "campaigns_events:edit", args=[event.pk]
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=_("Outreach event returned: %(event)s") % {"event": event},
+                message=_(
+                    "%(reviewer)s returned your event “%(event)s”:\n\n%(comment)s\n\n"
+                    "Correct it here: %(url)s"
+                )
+                % {
+                    "reviewer": user.get_full_name() or user.get_username(),
+                    "event": event,
+                    "comment": event.review_comment,
+                    "url": edit_url,
+                },
+                from_email=None,
+                recipient_list=[recipient.email],
+                fail_silently=True,
+            )
+        )
+    return event
+
+
+# --- Tracked links ---------------------------------------------------------------------
+def visitor_fingerprint(request, day: datetime.date) -> str:
+    """A daily-rotating, salted hash of address + browser: counts unique visitors per day
+    without storing anything that identifies a person, even across days."""
+    address = request.META.get("REMOTE_ADDR", "")
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    daily_salt = hmac.new(
+        settings.SECRET_KEY.encode(), f"tracked-links:{day.isoformat()}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(daily_salt, f"{address}|{agent}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def record_scan(*, link: TrackedLink, request) -> None:
+    """One statement: add a scan to today's row for this visitor, creating it if new."""
+    day = timezone.localdate()
+    table = LinkVisit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (link_id, day, visitor, scans) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (link_id, day, visitor) DO UPDATE SET scans = {table}.scans + 1",
+            [link.pk, day, visitor_fingerprint(request, day)],
+        )

@@ -1,0 +1,107 @@
+"""The reach dashboard (admin) and the public tracked-link redirect."""
+
+from io import BytesIO
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import permissions, selectors, services
+from .charts import bar_rows, column_rows
+from .forms import ReachFilterForm
+from .models import EventFormat, TrackedLink, VenueType
+
+
+def reach_dashboard(request):
+    """Headline figures, trends and breakdowns of approved events, for the user's teams."""
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    form = ReachFilterForm(request.GET or None, user=request.user)
+    filters = selectors.ReachFilters()
+    if form.is_valid():
+        filters = selectors.ReachFilters(**form.cleaned_data)
+    report = selectors.reach_report(user=request.user, filters=filters)
+    venue_labels = dict(VenueType.choices)
+    format_labels = dict(EventFormat.choices)
+    audience_labels = {
+        "elders": _("Elders"),
+        "students": _("Students"),
+        "general_public": _("General public"),
+        "unspecified": _("Not broken down"),
+    }
+    return TemplateResponse(
+        request,
+        "campaigns/admin/dashboard.html",
+        {
+            "page_title": _("Reach"),
+            "form": form,
+            "report": report,
+            "pending": selectors.pending_events(user=request.user, filters=filters),
+            "charts": [
+                {
+                    "title": _("People reached by venue type"),
+                    "rows": bar_rows(report["by_venue_type"], "attendance", venue_labels),
+                },
+                {
+                    "title": _("People reached by audience"),
+                    "rows": bar_rows(
+                        {k: {"attendance": v} for k, v in report["by_audience"].items()},
+                        "attendance",
+                        audience_labels,
+                    ),
+                },
+                {
+                    "title": _("People reached by district"),
+                    "rows": bar_rows(report["by_district"], "attendance"),
+                },
+                {
+                    "title": _("People reached by format"),
+                    "rows": bar_rows(report["by_format"], "attendance", format_labels),
+                },
+            ],
+            "months": column_rows(report["by_month"], "attendance"),
+            "materials": selectors.material_effectiveness(user=request.user, filters=filters),
+            "progress": selectors.campaign_progress(user=request.user, filters=filters),
+            "latest": selectors.latest_approved_events(user=request.user),
+        },
+    )
+
+
+@never_cache
+def follow_tracked_link(request, code: str):
+    """Count a scan and send the reader to the material. Only ever to a page of this site."""
+    link = TrackedLink.objects.filter(code=code, is_active=True).select_related("target").first()
+    target = link.target if link else None
+    if link is None or not target.live or target.get_view_restrictions().exists():
+        return TemplateResponse(request, "campaigns/link_unavailable.html", status=404)
+    services.record_scan(link=link, request=request)
+    # A relative URL of one of our own pages: the redirect cannot leave the site.
+    return HttpResponseRedirect(target.get_url(request) or "/")
+
+
+def tracked_link_qr(request, pk: int, fmt: str):
+    """The QR code of a tracked link, for printing (campaign staff only)."""
+    import segno
+
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    link = get_object_or_404(TrackedLink, pk=pk)
+    if (
+        not permissions.is_manager(request.user)
+        and not permissions.teams_of(request.user).filter(campaigns=link.campaign_id).exists()
+    ):
+        raise Http404
+    url = request.build_absolute_uri(f"/r/{link.code}/")
+    buffer = BytesIO()
+    code = segno.make(url, error="m", micro=False)
+    if fmt == "svg":
+        code.save(buffer, kind="svg", scale=10, border=4, xmldecl=True)
+        response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    else:
+        code.save(buffer, kind="png", scale=12, border=4)
+        response = HttpResponse(buffer.getvalue(), content_type="image/png")
+    response["Content-Disposition"] = f'attachment; filename="qr-{link.code}.{fmt}"'
+    return response

@@ -1,0 +1,80 @@
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from . import permissions, selectors, views
+from .viewsets import CampaignsViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_viewsets():
+    return CampaignsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [
+        path("campaigns/reach/", views.reach_dashboard, name="campaigns_reach"),
+        path(
+            "campaigns/links/<int:pk>/qr.<str:fmt>", views.tracked_link_qr, name="campaigns_link_qr"
+        ),
+    ]
+
+
+class CampaignRoleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.has_campaign_role(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_reach_menu_item():
+    return CampaignRoleMenuItem(
+        _("Reach"), reverse("campaigns_reach"), icon_name="doc-full", order=140
+    )
+
+
+class ReachSummaryPanel:
+    """The admin home's summary: headline reach and events waiting for the user."""
+
+    name = "campaign_reach"
+    order = 50
+
+    def __init__(self, request):
+        self.request = request
+
+    def render_html(self, parent_context=None):
+        user = self.request.user
+        if not permissions.has_campaign_role(user):
+            return ""
+        report = selectors.reach_report(user=user)
+        return render_to_string(
+            "campaigns/admin/home_panel.html",
+            {
+                "totals": report["totals"],
+                "pending": selectors.pending_events(user=user),
+                "returned": permissions.events_visible_to(user)
+                .filter(status="returned", created_by=user)
+                .select_related("venue")[:5],
+            },
+            request=self.request,
+        )
+
+    @property
+    def media(self):
+        from django.forms import Media
+
+        return Media()
+
+
+@hooks.register("construct_homepage_panels")
+def add_reach_panel(request, panels):
+    panels.append(ReachSummaryPanel(request))
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    actions.register_action("campaigns.submit", _("Submit"), _("Submitted for approval"))
+    actions.register_action("campaigns.approve", _("Approve"), _("Approved"))
+    actions.register_action("campaigns.return", _("Return"), _("Returned with a comment"))
