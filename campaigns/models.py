@@ -334,6 +334,9 @@ class EventMaterial(models.Model):
             models.UniqueConstraint(fields=["event", "material"], name="unique_material_per_event")
         ]
 
+    def __str__(self):
+        return f"{self.material_id} × {self.quantity}"
+
 
 def evidence_upload_path(instance, filename):
     return f"campaigns/evidence/{instance.event_id}/{filename}"
@@ -348,6 +351,9 @@ class EventPhoto(models.Model):
 
     class Meta:
         verbose_name = _("photo")
+
+    def __str__(self):
+        return self.caption or self.image.name
 
 
 def new_link_code() -> str:
@@ -408,6 +414,9 @@ class LinkVisit(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.link_id} {self.day}: {self.scans}"
+
 
 class ReachDimension(models.TextChoices):
     TOTAL = "total", _("Total")
@@ -450,3 +459,6 @@ class DailyReach(models.Model):
             )
         ]
         indexes = [models.Index(fields=["dimension", "day"])]
+
+    def __str__(self):
+        return f"{self.day} {self.dimension}={self.key}"
