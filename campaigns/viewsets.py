@@ -188,7 +188,7 @@ class OutreachEventViewSet(ModelViewSet):
     panels = EVENT_PANELS
     form_fields = None
     list_display = [
-        Column("venue", label=_("Venue")),
+        "venue",
         DateColumn("starts_at", label=_("Date")),
         Column("team", label=_("Team")),
         Column("get_format_display", label=_("Format")),

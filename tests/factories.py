@@ -123,3 +123,61 @@ class AlertPageFactory(wagtail_factories.PageFactory):
 
     class Meta:
         model = models.AlertPage
+
+
+# --- campaigns -----------------------------------------------------------------------------
+class TeamFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"第{n}反诈中心")
+    district = "江南区"
+
+    class Meta:
+        model = "campaigns.Team"
+
+
+class CampaignFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"宣传活动{n}")
+    slug = factory.Sequence(lambda n: f"campaign-{n}")
+    start_date = datetime.date(2026, 1, 1)
+    end_date = datetime.date(2026, 12, 31)
+    target_events = 10
+    target_people = 1000
+    target_materials = 500
+
+    class Meta:
+        model = "campaigns.Campaign"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def teams(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.teams.set(extracted)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"场所{n}")
+    venue_type = "market"
+    district = "江南区"
+
+    class Meta:
+        model = "campaigns.Venue"
+
+
+class OutreachEventFactory(factory.django.DjangoModelFactory):
+    campaign = factory.SubFactory(CampaignFactory)
+    team = factory.LazyAttribute(lambda event: event.campaign.teams.first())
+    venue = factory.SubFactory(VenueFactory)
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 5, 20, 9, 0, tzinfo=datetime.UTC)
+    )
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=2))
+    format = "booth"
+    attendance = 100
+    elders = 40
+    students = 10
+    general_public = 50
+    materials_distributed = 30
+    warnings = 2
+    status = "draft"
+
+    class Meta:
+        model = "campaigns.OutreachEvent"

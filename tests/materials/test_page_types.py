@@ -32,7 +32,7 @@ def test_poster_print_download_redirects_to_a_rendition(client, poster):
     response = client.get(f"/poster/{poster.pk}/download/a4/")
     assert response.status_code == 302
     assert "/images/" in response["Location"]
-    assert client.get(f"/poster/{poster.pk}/download/a5/", follow=True).status_code == 404
+    assert client.get(f"/poster/{poster.pk}/download/a5/").status_code == 404
 
 
 def test_guide_page_renders_blocks_and_reading_time(client, site_tree):

@@ -1,0 +1,94 @@
+"""QR tracked links: count scans and unique visitors per day, store no address, never
+redirect off the site."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import LinkVisit, TrackedLink
+from tests import factories
+
+
+@pytest.fixture
+def link(world, site_tree):
+    poster = factories.PosterPageFactory(parent=site_tree["library"], slug="poster-x")
+    return TrackedLink.objects.create(
+        campaign=world["campaign"], event=world["event_a"], target=poster, label="市场海报"
+    )
+
+
+def scan(client, link, address="203.0.113.7", agent="PhoneBrowser/1"):
+    return client.get(f"/r/{link.code}/", REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
+
+
+def test_scan_redirects_to_the_material_on_this_site(client, link):
+    response = scan(client, link)
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hans/materials/poster-x/"
+
+
+def test_scans_and_unique_visitors_are_counted_per_day(client, link):
+    scan(client, link, "203.0.113.7")
+    scan(client, link, "203.0.113.7")
+    scan(client, link, "198.51.100.2")
+    visits = LinkVisit.objects.filter(link=link, day=timezone.localdate())
+    assert visits.count() == 2  # unique visitors today
+    assert sum(v.scans for v in visits) == 3
+
+
+def test_visitor_hash_rotates_daily_and_stores_no_address(rf, link):
+    from campaigns.services import visitor_fingerprint
+
+    request = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="PhoneBrowser/1")
+    today = datetime.date(2026, 11, 25)
+    first = visitor_fingerprint(request, today)
+    assert first == visitor_fingerprint(request, today)
+    assert first != visitor_fingerprint(request, today + datetime.timedelta(days=1))
+    assert "203.0.113.7" not in first
+
+
+def test_scan_stores_nothing_that_identifies_the_reader(client, link):
+    scan(client, link, "203.0.113.7", "PhoneBrowser/1")
+    stored = str(list(LinkVisit.objects.values()))
+    assert "203.0.113" not in stored and "PhoneBrowser" not in stored
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/r/nosuchcode/",
+        "/r/https:%2F%2Fevil.example/",
+        "/r//evil.example/",
+        "/r/%2F%2Fevil/",
+    ],
+)
+def test_unknown_or_malicious_codes_give_a_friendly_page_not_a_redirect(client, link, path):
+    response = client.get(path, follow=False)
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_disabled_link_or_withdrawn_material_shows_a_friendly_page(client, link):
+    link.is_active = False
+    link.save()
+    response = scan(client, link)
+    assert response.status_code == 404
+    assert "这个链接已失效" in response.content.decode() or "no longer active" in (
+        response.content.decode()
+    )
+    link.is_active = True
+    link.save()
+    link.target.unpublish()
+    assert scan(client, link).status_code == 404
+    assert not LinkVisit.objects.exists()
+
+
+def test_tracked_link_qr_codes_for_campaign_staff_only(client, world, link):
+    client.force_login(world["coord_a"])
+    png = client.get(f"/admin/campaigns/links/{link.pk}/qr.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    svg = client.get(f"/admin/campaigns/links/{link.pk}/qr.svg")
+    assert b"<svg" in svg.content
+    client.force_login(world["editor"])
+    assert client.get(f"/admin/campaigns/links/{link.pk}/qr.png").status_code in (302, 403)

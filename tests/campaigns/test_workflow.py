@@ -1,0 +1,229 @@
+"""Draft → submitted → approved, or returned with a comment that reaches the coordinator."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from wagtail.models import ModelLogEntry
+
+from campaigns import services
+from campaigns.models import ATTENDANCE_SANITY_BOUND, OutreachEvent
+from tests import factories
+
+
+def test_return_reaches_the_coordinator_by_email_and_admin_home(
+    client, world, django_capture_on_commit_callbacks
+):
+    event = world["event_a"]
+    client.force_login(world["lead_a"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/campaigns/events/{event.pk}/return/", {"comment": "请补充签到表照片"}
+        )
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == "returned" and event.review_comment == "请补充签到表照片"
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["coord_a@example.org"]
+    assert "请补充签到表照片" in mail.outbox[0].body
+    client.force_login(world["coord_a"])
+    home = client.get("/admin/").content.decode()
+    assert "请补充签到表照片" in home
+    assert f"/admin/campaigns/events/edit/{event.pk}/" in home
+
+
+def test_returning_needs_a_comment(client, world):
+    client.force_login(world["lead_a"])
+    response = client.post(
+        f"/admin/campaigns/events/{world['event_a'].pk}/return/", {"comment": "  "}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["comment"]
+    world["event_a"].refresh_from_db()
+    assert world["event_a"].status == "submitted"
+
+
+def test_every_transition_is_recorded_in_the_history(world):
+    event = world["event_a"]
+    services.return_event(event=event, user=world["lead_a"], comment="改一下")
+    services.submit_event(event=event, user=world["coord_a"])
+    services.approve_event(event=event, user=world["lead_a"])
+    actions = list(
+        ModelLogEntry.objects.filter(object_id=str(event.pk))
+        .order_by("timestamp")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["campaigns.return", "campaigns.submit", "campaigns.approve"]
+
+
+def test_approved_events_cannot_be_edited_until_returned(client, world):
+    event = world["event_a"]
+    services.approve_event(event=event, user=world["lead_a"])
+    client.force_login(world["coord_a"])
+    response = client.post(f"/admin/campaigns/events/edit/{event.pk}/", {"attendance": 5})
+    assert response.status_code in (302, 403)
+    event.refresh_from_db()
+    assert event.attendance == 100
+
+
+def _event(world, **changes):
+    values = {
+        "campaign": world["campaign"],
+        "team": world["team_a"],
+        "venue": factories.VenueFactory(),
+        "format": "booth",
+        "starts_at": datetime.datetime(2026, 5, 1, 9, tzinfo=datetime.UTC),
+        "ends_at": datetime.datetime(2026, 5, 1, 11, tzinfo=datetime.UTC),
+        "attendance": 100,
+        "elders": 10,
+        "students": 10,
+        "general_public": 10,
+    }
+    values.update(changes)
+    return OutreachEvent(**values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "text"),
+    [
+        ({"ends_at": datetime.datetime(2026, 5, 1, 8, tzinfo=datetime.UTC)}, "ends_at", "end"),
+        ({"elders": 90, "students": 20}, "attendance", "120"),
+        (
+            {
+                "starts_at": datetime.datetime(2025, 12, 1, 9, tzinfo=datetime.UTC),
+                "ends_at": datetime.datetime(2025, 12, 1, 10, tzinfo=datetime.UTC),
+            },
+            "starts_at",
+            "outside",
+        ),
+    ],
+)
+def test_impossible_events_are_refused_with_a_clear_message(world, changes, field, text):
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        _event(world, **changes).full_clean()
+    assert text in " ".join(error.value.message_dict[field])
+
+
+def test_negative_counts_are_refused(world):
+    with pytest.raises(ValidationError) as error:
+        _event(world, warnings=-1).full_clean()
+    assert "warnings" in error.value.message_dict
+
+
+def test_implausible_attendance_is_flagged_not_refused(world):
+    event = _event(world, attendance=ATTENDANCE_SANITY_BOUND + 1)
+    event.full_clean()
+    event.save()
+    assert event.needs_review
+
+
+def test_event_form_in_the_admin_saves_nothing_when_invalid(client, world):
+    client.force_login(world["coord_a"])
+    before = OutreachEvent.objects.count()
+    response = client.post(
+        "/admin/campaigns/events/new/",
+        {
+            "campaign": world["campaign"].pk,
+            "team": world["team_a"].pk,
+            "venue": factories.VenueFactory().pk,
+            "format": "booth",
+            "starts_at": "2026-05-01 09:00",
+            "ends_at": "2026-05-01 08:00",
+            "attendance": "10",
+            "attendance_method": "headcount",
+            "elders": "50",
+            "students": "0",
+            "general_public": "0",
+            "materials_distributed": "0",
+            "videos_screened": "0",
+            "help_requests": "0",
+            "warnings": "0",
+            "staff_count": "1",
+            "material_lines-TOTAL_FORMS": "0",
+            "material_lines-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "0",
+            "photos-0-image": _not_an_image(),
+            "photos-0-caption": "现场",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "ends_at" in errors and "attendance" in errors
+    assert OutreachEvent.objects.count() == before
+
+
+def _not_an_image():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
+
+
+def test_a_photo_that_is_not_an_image_is_refused(client, world):
+    client.force_login(world["coord_a"])
+    response = client.post(
+        "/admin/campaigns/events/new/",
+        {
+            "campaign": world["campaign"].pk,
+            "team": world["team_a"].pk,
+            "venue": factories.VenueFactory().pk,
+            "format": "booth",
+            "starts_at": "2026-05-01 09:00",
+            "ends_at": "2026-05-01 10:00",
+            "attendance": "10",
+            "attendance_method": "headcount",
+            "elders": "0",
+            "students": "0",
+            "general_public": "0",
+            "materials_distributed": "0",
+            "videos_screened": "0",
+            "help_requests": "0",
+            "warnings": "0",
+            "staff_count": "1",
+            "material_lines-TOTAL_FORMS": "0",
+            "material_lines-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "0",
+            "photos-0-image": _not_an_image(),
+            "photos-0-caption": "现场",
+        },
+    )
+    assert response.status_code == 200
+    photo_errors = response.context["form"].formsets["photos"].errors
+    assert photo_errors[0]["image"]
+    assert not OutreachEvent.objects.filter(attendance=10).exists()
+
+
+def test_valid_event_is_created_as_a_draft_of_its_creator(client, world):
+    client.force_login(world["coord_a"])
+    response = client.post(
+        "/admin/campaigns/events/new/",
+        {
+            "campaign": world["campaign"].pk,
+            "team": world["team_a"].pk,
+            "venue": factories.VenueFactory().pk,
+            "format": "talk",
+            "starts_at": "2026-05-01 09:00",
+            "ends_at": "2026-05-01 10:00",
+            "attendance": "42",
+            "attendance_method": "sign_in",
+            "elders": "0",
+            "students": "40",
+            "general_public": "2",
+            "materials_distributed": "0",
+            "videos_screened": "0",
+            "help_requests": "0",
+            "warnings": "0",
+            "staff_count": "2",
+            "material_lines-TOTAL_FORMS": "0",
+            "material_lines-INITIAL_FORMS": "0",
+            "photos-TOTAL_FORMS": "0",
+            "photos-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    event = OutreachEvent.objects.get(attendance=42)
+    assert (event.status, event.created_by) == ("draft", world["coord_a"])
