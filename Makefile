@@ -33,7 +33,9 @@ lint: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages:  ## refresh the .po catalogues after changing UI strings (needs GNU gettext)
-	cd site && ../$(PY) ../manage.py makemessages -l zh_Hans -l en --ignore=static_collected
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=bench \
+		--ignore=fixtures --ignore=tests --ignore=static_collected --ignore=media
+	$(PY) site/locale/fill.py  # lists what still needs translating
 
 clean:
 	rm -rf $(VENV) db.sqlite3 static_collected

@@ -256,7 +256,10 @@ class OutreachEvent(ClusterableModel):
         verbose_name = _("outreach event")
         verbose_name_plural = _("outreach events")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["team", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["team", "status", "starts_at"]),
+            models.Index(fields=["status", "starts_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -191,7 +192,7 @@ class OutreachEventViewSet(ModelViewSet):
         "venue",
         DateColumn("starts_at", label=_("Date")),
         Column("team", label=_("Team")),
-        Column("get_format_display", label=_("Format")),
+        Column("get_format_display", label=pgettext_lazy("outreach event", "Format")),
         Column("attendance", label=_("People reached")),
         Column("get_status_display", label=_("Status")),
     ]
