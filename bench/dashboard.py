@@ -32,7 +32,14 @@ def generate(total: int) -> None:
 
     from campaigns import services
     from campaigns.models import (
-        Campaign, CountMethod, EventFormat, EventStatus, OutreachEvent, Team, Venue, VenueType,
+        Campaign,
+        CountMethod,
+        EventFormat,
+        EventStatus,
+        OutreachEvent,
+        Team,
+        Venue,
+        VenueType,
     )
 
     rng = random.Random(2026)  # noqa: S311 - benchmark data
@@ -42,15 +49,20 @@ def generate(total: int) -> None:
     campaigns = []
     for i in range(3):
         campaign = Campaign.objects.create(
-            name=f"Campaign {i}", slug=f"campaign-{i}", start_date=start,
-            end_date=start + datetime.timedelta(days=364), target_events=100_000,
-            target_people=10_000_000, target_materials=5_000_000,
+            name=f"Campaign {i}",
+            slug=f"campaign-{i}",
+            start_date=start,
+            end_date=start + datetime.timedelta(days=364),
+            target_events=100_000,
+            target_people=10_000_000,
+            target_materials=5_000_000,
         )
         campaign.teams.set(teams)
         campaigns.append(campaign)
     venues = [
-        Venue.objects.create(name=f"Venue {i}", venue_type=rng.choice(VenueType.values),
-                             district=f"District {i % 8}")
+        Venue.objects.create(
+            name=f"Venue {i}", venue_type=rng.choice(VenueType.values), district=f"District {i % 8}"
+        )
         for i in range(400)
     ]
     statuses = [EventStatus.APPROVED] * 19 + [EventStatus.SUBMITTED]
@@ -61,14 +73,23 @@ def generate(total: int) -> None:
         starts = datetime.datetime.combine(day, datetime.time(rng.randrange(8, 18)), tz)
         attendance = rng.randrange(10, 500)
         elders = rng.randrange(0, attendance // 2 + 1)
-        batch.append(OutreachEvent(
-            campaign=rng.choice(campaigns), team=rng.choice(teams), venue=rng.choice(venues),
-            starts_at=starts, ends_at=starts + datetime.timedelta(hours=2),
-            format=rng.choice(formats), attendance=attendance, elders=elders,
-            students=rng.randrange(0, attendance - elders + 1) // 2,
-            attendance_method=rng.choice(methods), materials_distributed=rng.randrange(0, 200),
-            warnings=rng.randrange(0, 4), status=rng.choice(statuses),
-        ))
+        batch.append(
+            OutreachEvent(
+                campaign=rng.choice(campaigns),
+                team=rng.choice(teams),
+                venue=rng.choice(venues),
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=2),
+                format=rng.choice(formats),
+                attendance=attendance,
+                elders=elders,
+                students=rng.randrange(0, attendance - elders + 1) // 2,
+                attendance_method=rng.choice(methods),
+                materials_distributed=rng.randrange(0, 200),
+                warnings=rng.randrange(0, 4),
+                status=rng.choice(statuses),
+            )
+        )
         if len(batch) == 20_000:
             OutreachEvent.objects.bulk_create(batch)
             batch = []
@@ -104,9 +125,11 @@ def month_sql(vendor: str) -> str:
         month = "to_char(starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
     else:
         month = "strftime('%Y-%m', starts_at, '+8 hours')"
-    return (f"SELECT {month}, COUNT(*), SUM(attendance), SUM(materials_distributed), "
-            f"SUM(warnings) FROM campaigns_outreachevent WHERE status = 'approved' "
-            f"GROUP BY 1")
+    return (
+        f"SELECT {month}, COUNT(*), SUM(attendance), SUM(materials_distributed), "
+        f"SUM(warnings) FROM campaigns_outreachevent WHERE status = 'approved' "
+        f"GROUP BY 1"
+    )
 
 
 def hand_written_scan() -> dict:
@@ -117,8 +140,9 @@ def hand_written_scan() -> dict:
     with connection.cursor() as cursor:
         for name, sql in queries.items():
             cursor.execute(sql)
-            result[name] = {str(row[0]): tuple(int(v or 0) for v in row[1:])
-                            for row in cursor.fetchall()}
+            result[name] = {
+                str(row[0]): tuple(int(v or 0) for v in row[1:]) for row in cursor.fetchall()
+            }
     return result
 
 

@@ -4,10 +4,12 @@ Models stay thin: validation in clean() and database constraints; writes that to
 than one row (status changes, rollups, scans) live in services.py.
 """
 
+import os
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -342,14 +344,38 @@ class EventMaterial(models.Model):
 
 
 def evidence_upload_path(instance, filename):
-    return f"campaigns/evidence/{instance.event_id}/{filename}"
+    return f"{instance.event_id}/{filename}"
+
+
+class EvidenceStorage(FileSystemStorage):
+    """Private files: outside MEDIA_ROOT, URLs go through a permission-checking view."""
+
+    def __init__(self):
+        super().__init__()
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        from django.urls import reverse
+
+        return reverse("campaigns_evidence", args=[name])
+
+
+def evidence_storage():
+    return EvidenceStorage()
 
 
 class EventPhoto(models.Model):
     """A photo kept as evidence that the event took place (not public)."""
 
     event = ParentalKey(OutreachEvent, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=evidence_upload_path)
+    image = models.ImageField(_("photo"), upload_to=evidence_upload_path, storage=evidence_storage)
     caption = models.CharField(_("caption"), max_length=160, blank=True)
 
     class Meta:
@@ -395,6 +421,19 @@ class TrackedLink(models.Model):
 
     def __str__(self):
         return self.label or self.code
+
+    def qr_downloads(self):
+        """Links to this code's QR images, for the admin listing."""
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html(
+            '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
+            reverse("campaigns_link_qr", args=[self.pk, "png"]),
+            reverse("campaigns_link_qr", args=[self.pk, "svg"]),
+        )
+
+    qr_downloads.short_description = _("QR code")
 
 
 class LinkVisit(models.Model):

@@ -105,3 +105,17 @@ def tracked_link_qr(request, pk: int, fmt: str):
         response = HttpResponse(buffer.getvalue(), content_type="image/png")
     response["Content-Disposition"] = f'attachment; filename="qr-{link.code}.{fmt}"'
     return response
+
+
+def evidence_photo(request, name: str):
+    """An event's evidence photo, for users who may see that event (else 404)."""
+    from django.http import FileResponse
+
+    from .models import EventPhoto
+
+    photo = get_object_or_404(
+        EventPhoto, image=name, event__in=permissions.events_visible_to(request.user)
+    )
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -295,7 +295,14 @@ class TrackedLinkViewSet(ModelViewSet):
     url_prefix = "campaigns/links"
     name = "campaigns_links"
     form_fields = ["label", "campaign", "event", "target", "is_active"]
-    list_display = ["label", "code", "campaign", "target", "is_active"]
+    list_display = [
+        "label",
+        "code",
+        "campaign",
+        "target",
+        "is_active",
+        Column("qr_downloads", label=_("QR code")),
+    ]
     list_filter = ["campaign", "is_active"]
 
 

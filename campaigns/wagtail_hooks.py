@@ -20,6 +20,7 @@ def register_urls():
         path(
             "campaigns/links/<int:pk>/qr.<str:fmt>", views.tracked_link_qr, name="campaigns_link_qr"
         ),
+        path("campaigns/evidence/<path:name>", views.evidence_photo, name="campaigns_evidence"),
     ]
 
 

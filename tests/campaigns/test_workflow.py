@@ -102,9 +102,10 @@ def _event(world, **changes):
 def test_impossible_events_are_refused_with_a_clear_message(world, changes, field, text):
     from django.utils import translation
 
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        _event(world, **changes).full_clean()
-    assert text in " ".join(error.value.message_dict[field])
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            _event(world, **changes).full_clean()
+        assert text in " ".join(error.value.message_dict[field])
 
 
 def test_negative_counts_are_refused(world):

@@ -123,6 +123,9 @@ MEDIA_URL = "/media/"
 # Uploaded media is served by Django only where nothing else does it (demo, benchmarks);
 # production puts a web server or object storage in front (docs/operations.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
+# Evidence photos of outreach events: never under MEDIA_ROOT, served only through a view
+# that checks the user's team (campaigns.views.evidence_photo).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Cache and tasks -------------------------------------------------------------------

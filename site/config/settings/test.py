@@ -24,3 +24,4 @@ if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="fangzha-test-static-")
 WHITENOISE_USE_FINDERS = True
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="fangzha-test-private-")
