@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
@@ -59,3 +60,19 @@ def english_tree(site_tree):
         page.save_revision().publish()
         result[key] = page
     return result
+
+
+@pytest.fixture
+def editor(django_user_model, db):
+    """A member of Wagtail's Editors group: writes pages, cannot publish."""
+    user = django_user_model.objects.create_user("editor", password="pw")
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def moderator(django_user_model, db):
+    """A member of Wagtail's Moderators group: reviews and publishes."""
+    user = django_user_model.objects.create_user("reviewer", password="pw")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user

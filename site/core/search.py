@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from django.db.models import Q
 from django.utils.html import strip_tags
 from wagtail.models import Locale, Page
 
@@ -86,14 +85,11 @@ def search_materials(query: str, *, locale: Locale, formats=(), audiences=()) ->
 
     Pages whose title contains the query come first, then the engine's ranking.
     """
-    condition = Q()
-    for model in MATERIAL_MODELS:
-        if formats and model.format_key not in formats:
-            continue
-        subquery = model.objects.filter(locale=locale)
-        if audiences:
-            subquery = subquery.filter(audiences__slug__in=audiences)
-        condition |= Q(pk__in=subquery.values("pk"))
+    from materials.selectors import materials_condition
+
+    condition = materials_condition(
+        MATERIAL_MODELS, locale_id=locale.pk, formats=formats, audiences=audiences
+    )
     tokens = query_tokens(query)
     if not condition or not tokens:
         return []

@@ -126,13 +126,32 @@ def material_queryset(
     scam_types: Sequence[str] = (),
     audiences: Sequence[str] = (),
 ) -> QuerySet:
-    """Live public library materials matching every given dimension (any value within one).
+    """Live public library materials matching every given dimension (any value within one)."""
+    condition = materials_condition(
+        LIBRARY_MODELS,
+        locale_id=locale_id,
+        formats=formats,
+        scam_types=scam_types,
+        audiences=audiences,
+    )
+    if not condition:
+        return Page.objects.none()
+    return with_card_fields(
+        exclude_private(Page.objects.live().filter(condition)).order_by(
+            "-first_published_at", "-pk"
+        )
+    )
+
+
+def materials_condition(models, *, locale_id: int, formats=(), scam_types=(), audiences=()) -> Q:
+    """A Page filter for materials of the given kinds matching every given dimension.
 
     Each page type keeps its own many-to-many tables, so the match is one subquery per type
-    joined by OR: a single SQL statement however many types are involved.
+    joined by OR: a single SQL statement however many types are involved. Empty when no
+    type is left.
     """
     condition = Q()
-    for model in LIBRARY_MODELS:
+    for model in models:
         if formats and model.format_key not in formats:
             continue
         subquery = model.objects.filter(locale_id=locale_id)
@@ -141,13 +160,7 @@ def material_queryset(
         if audiences:
             subquery = subquery.filter(audiences__slug__in=audiences)
         condition |= Q(pk__in=subquery.values("pk"))
-    if not condition:
-        return Page.objects.none()
-    return with_card_fields(
-        exclude_private(Page.objects.live().filter(condition)).order_by(
-            "-first_published_at", "-pk"
-        )
-    )
+    return condition
 
 
 def exclude_private(queryset: QuerySet) -> QuerySet:

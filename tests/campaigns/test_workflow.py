@@ -121,40 +121,31 @@ def test_implausible_attendance_is_flagged_not_refused(world):
     assert event.needs_review
 
 
-def test_event_form_in_the_admin_saves_nothing_when_invalid(client, world):
-    client.force_login(world["coord_a"])
-    before = OutreachEvent.objects.count()
-    response = client.post(
-        "/admin/campaigns/events/new/",
-        {
-            "campaign": world["campaign"].pk,
-            "team": world["team_a"].pk,
-            "venue": factories.VenueFactory().pk,
-            "format": "booth",
-            "starts_at": "2026-05-01 09:00",
-            "ends_at": "2026-05-01 08:00",
-            "attendance": "10",
-            "attendance_method": "headcount",
-            "elders": "50",
-            "students": "0",
-            "general_public": "0",
-            "materials_distributed": "0",
-            "videos_screened": "0",
-            "help_requests": "0",
-            "warnings": "0",
-            "staff_count": "1",
-            "material_lines-TOTAL_FORMS": "0",
-            "material_lines-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "1",
-            "photos-INITIAL_FORMS": "0",
-            "photos-0-image": _not_an_image(),
-            "photos-0-caption": "现场",
-        },
-    )
-    assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert "ends_at" in errors and "attendance" in errors
-    assert OutreachEvent.objects.count() == before
+def event_form_data(world, **overrides):
+    data = {
+        "campaign": world["campaign"].pk,
+        "team": world["team_a"].pk,
+        "venue": factories.VenueFactory().pk,
+        "format": "booth",
+        "starts_at": "2026-05-01 09:00",
+        "ends_at": "2026-05-01 10:00",
+        "attendance": "10",
+        "attendance_method": "headcount",
+        "elders": "0",
+        "students": "0",
+        "general_public": "0",
+        "materials_distributed": "0",
+        "videos_screened": "0",
+        "help_requests": "0",
+        "warnings": "0",
+        "staff_count": "1",
+        "material_lines-TOTAL_FORMS": "0",
+        "material_lines-INITIAL_FORMS": "0",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    data.update(overrides)
+    return data
 
 
 def _not_an_image():
@@ -163,34 +154,35 @@ def _not_an_image():
     return SimpleUploadedFile("photo.jpg", b"this is not a picture", content_type="image/jpeg")
 
 
+def test_event_form_in_the_admin_saves_nothing_when_invalid(client, world):
+    client.force_login(world["coord_a"])
+    before = OutreachEvent.objects.count()
+    response = client.post(
+        "/admin/campaigns/events/new/",
+        event_form_data(
+            world,
+            ends_at="2026-05-01 08:00",
+            elders="50",
+        ),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "ends_at" in errors and "attendance" in errors
+    assert OutreachEvent.objects.count() == before
+
+
 def test_a_photo_that_is_not_an_image_is_refused(client, world):
     client.force_login(world["coord_a"])
     response = client.post(
         "/admin/campaigns/events/new/",
-        {
-            "campaign": world["campaign"].pk,
-            "team": world["team_a"].pk,
-            "venue": factories.VenueFactory().pk,
-            "format": "booth",
-            "starts_at": "2026-05-01 09:00",
-            "ends_at": "2026-05-01 10:00",
-            "attendance": "10",
-            "attendance_method": "headcount",
-            "elders": "0",
-            "students": "0",
-            "general_public": "0",
-            "materials_distributed": "0",
-            "videos_screened": "0",
-            "help_requests": "0",
-            "warnings": "0",
-            "staff_count": "1",
-            "material_lines-TOTAL_FORMS": "0",
-            "material_lines-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "1",
-            "photos-INITIAL_FORMS": "0",
-            "photos-0-image": _not_an_image(),
-            "photos-0-caption": "现场",
-        },
+        event_form_data(
+            world,
+            **{
+                "photos-TOTAL_FORMS": "1",
+                "photos-0-image": _not_an_image(),
+                "photos-0-caption": "现场",
+            },
+        ),
     )
     assert response.status_code == 200
     photo_errors = response.context["form"].formsets["photos"].errors
@@ -202,28 +194,15 @@ def test_valid_event_is_created_as_a_draft_of_its_creator(client, world):
     client.force_login(world["coord_a"])
     response = client.post(
         "/admin/campaigns/events/new/",
-        {
-            "campaign": world["campaign"].pk,
-            "team": world["team_a"].pk,
-            "venue": factories.VenueFactory().pk,
-            "format": "talk",
-            "starts_at": "2026-05-01 09:00",
-            "ends_at": "2026-05-01 10:00",
-            "attendance": "42",
-            "attendance_method": "sign_in",
-            "elders": "0",
-            "students": "40",
-            "general_public": "2",
-            "materials_distributed": "0",
-            "videos_screened": "0",
-            "help_requests": "0",
-            "warnings": "0",
-            "staff_count": "2",
-            "material_lines-TOTAL_FORMS": "0",
-            "material_lines-INITIAL_FORMS": "0",
-            "photos-TOTAL_FORMS": "0",
-            "photos-INITIAL_FORMS": "0",
-        },
+        event_form_data(
+            world,
+            format="talk",
+            attendance="42",
+            attendance_method="sign_in",
+            students="40",
+            general_public="2",
+            staff_count="2",
+        ),
     )
     assert response.status_code == 302, response.context["form"].errors
     event = OutreachEvent.objects.get(attendance=42)

@@ -4,26 +4,10 @@ import datetime
 import io
 
 import openpyxl
-import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from materials.models import Feedback
 from tests import factories
-
-
-@pytest.fixture
-def editor(django_user_model, db):
-    user = django_user_model.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def moderator(django_user_model, db):
-    user = django_user_model.objects.create_user("reviewer", password="pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
 
 
 def test_anonymous_visitors_cannot_open_admin_reports_or_feedback(client, site_tree):

@@ -1,29 +1,13 @@
 """What editors can do: moderation, sanitised rich text."""
 
-import pytest
-from django.contrib.auth.models import Group
 from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text
 
 from tests import factories
 
 
-@pytest.fixture
-def editor(django_user_model, db):
-    user = django_user_model.objects.create_user("editor", password="pw")
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def reviewer(django_user_model, db):
-    user = django_user_model.objects.create_user("reviewer", password="pw")
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
 def test_editor_submits_and_reviewer_publishes_through_the_workflow(
-    client, site_tree, editor, reviewer
+    client, site_tree, editor, moderator
 ):
     alert = factories.AlertPageFactory(parent=site_tree["alerts"], title="原标题")
     client.force_login(editor)
@@ -47,7 +31,7 @@ def test_editor_submits_and_reviewer_publishes_through_the_workflow(
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert not alert.permissions_for_user(editor).can_publish()
 
-    client.force_login(reviewer)
+    client.force_login(moderator)
     task_state = state.current_task_state
     response = client.post(
         f"/admin/pages/workflow/action/{alert.pk}/approve/{task_state.pk}/", {"comment": ""}
