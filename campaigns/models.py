@@ -187,6 +187,12 @@ class OutreachEvent(ClusterableModel):
     ends_at = models.DateTimeField(_("end"))
     format = models.CharField(_("format"), max_length=16, choices=EventFormat.choices)
 
+    audience_groups = models.CharField(
+        _("audiences"),
+        max_length=40,
+        blank=True,
+        help_text=_("Who the event was for: elders, students, general (comma-separated)."),
+    )
     attendance = models.PositiveIntegerField(_("people reached"), default=0)
     attendance_method = models.CharField(
         _("how attendance was counted"),

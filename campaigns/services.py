@@ -273,3 +273,140 @@ def record_scan(*, link: TrackedLink, request) -> None:
             f"ON CONFLICT (link_id, day, visitor) DO UPDATE SET scans = {table}.scans + 1",
             [link.pk, day, visitor_fingerprint(request, day)],
         )
+
+
+# --- Spreadsheet import ----------------------------------------------------------------
+MAX_IMPORT_BYTES = 50 * 1024 * 1024
+
+
+class UnreadableFile(Exception):
+    """The file is not a spreadsheet we can read (wrong type, empty, too large, broken)."""
+
+
+@dataclass
+class RowProblem:
+    row: int  # line in the spreadsheet (the header is line 1)
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    saved: bool = False
+    problems: list = field(default_factory=list)
+    unknown_columns: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_spreadsheet(content: bytes, filename: str):
+    """A tablib Dataset from CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX."""
+    import tablib
+
+    from .importing import header_key
+
+    if not content or not content.strip():
+        raise UnreadableFile(_("The file is empty."))
+    if len(content) > MAX_IMPORT_BYTES:
+        raise UnreadableFile(_("The file is larger than 50 MB; split it into smaller files."))
+    name = filename.lower()
+    if content[:4] == b"PK\x03\x04":
+        try:
+            dataset = tablib.Dataset().load(content, format="xlsx")
+        except Exception as error:  # openpyxl raises many types for broken workbooks
+            raise UnreadableFile(
+                _("The Excel file cannot be read: %(error)s") % {"error": error}
+            ) from error
+    elif name.endswith((".xlsx", ".xls")):
+        raise UnreadableFile(_("The file is named .xlsx but is not an Excel workbook."))
+    elif name.endswith((".csv", ".txt")) or b"," in content[:2000]:
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise UnreadableFile(_("The CSV file's text encoding is not recognised."))
+        if "\x00" in text:
+            raise UnreadableFile(_("This is not a text (CSV) file."))
+        dataset = tablib.Dataset().load(text, format="csv")
+    else:
+        raise UnreadableFile(_("Upload a CSV or XLSX file."))
+
+    headers = list(dataset.headers or [])
+    keys = [header_key(header) for header in headers]
+    # Trailing rows with nothing in them are how spreadsheets end, not data.
+    while len(dataset) and not any(normalise_cell(v) for v in dataset[-1]):
+        del dataset[-1]
+    dataset.headers = [key or f"?{header}" for key, header in zip(keys, headers, strict=True)]
+    return dataset
+
+
+def normalise_cell(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def import_events(
+    *, content: bytes, filename: str, user=None, dry_run: bool = False, skip_invalid: bool = False
+) -> ImportReport:
+    """Validate the whole file first; save only when every row is valid, or, when the user
+    asks, only the valid rows. A dry run saves nothing and reports what would happen."""
+    from .importing import REQUIRED_COLUMNS
+    from .resources import OutreachEventResource
+
+    dataset = read_spreadsheet(content, filename)
+    report = ImportReport(unknown_columns=[h[1:] for h in dataset.headers if h.startswith("?")])
+    missing = [column for column in REQUIRED_COLUMNS if column not in dataset.headers]
+    if missing:
+        report.problems.append(
+            RowProblem(
+                1,
+                ", ".join(missing),
+                _("Required columns are missing: %(columns)s") % {"columns": ", ".join(missing)},
+            )
+        )
+        return report
+    if not len(dataset):
+        report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
+        return report
+
+    result = OutreachEventResource(user=user).import_data(
+        dataset, dry_run=True, use_transactions=True
+    )
+    invalid_rows = set()
+    for invalid in result.invalid_rows:
+        invalid_rows.add(invalid.number)
+        for column, messages in invalid.error_dict.items():
+            for message in messages:
+                report.problems.append(RowProblem(invalid.number + 1, column, message))
+    for number, errors in result.row_errors():
+        invalid_rows.add(number)
+        for error in errors:
+            report.problems.append(RowProblem(number + 1, "", str(error.error)))
+    report.problems.sort(key=lambda problem: (problem.row, problem.column))
+    report.invalid = len(invalid_rows)
+    totals = result.totals
+    report.new, report.updated, report.unchanged = (
+        totals.get("new", 0),
+        totals.get("update", 0),
+        totals.get("skip", 0),
+    )
+    if dry_run or (invalid_rows and not skip_invalid):
+        return report
+
+    if invalid_rows:
+        valid = [i for i in range(len(dataset)) if i + 1 not in invalid_rows]
+        dataset = dataset.subset(rows=valid, cols=dataset.headers) if valid else None
+    if dataset is not None and len(dataset):
+        OutreachEventResource(user=user).import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=True
+        )
+    report.saved = True
+    return report

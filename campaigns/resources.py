@@ -1,0 +1,295 @@
+"""The outreach spreadsheet as a django-import-export resource.
+
+Each row is read by campaigns.importing (messy cells → clean values); the model's own
+clean() then checks the event as a whole. Every problem is reported as
+(row, column, message); whether anything is saved is decided by services.import_events.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from import_export import fields, resources
+
+from . import permissions
+from .importing import (
+    CHINESE_HEADERS,
+    FORMAT_LABELS,
+    VENUE_TYPE_LABELS,
+    CellError,
+    normalise_text,
+    parse_audience,
+    parse_choice,
+    parse_count,
+    parse_date,
+    parse_time,
+)
+from .models import (
+    Campaign,
+    EventFormat,
+    EventStatus,
+    OutreachEvent,
+    Team,
+    Venue,
+    VenueType,
+    normalise_venue_name,
+)
+
+DEFAULT_DURATION = datetime.timedelta(hours=2)
+COUNT_COLUMNS = (
+    "attendance",
+    "elders",
+    "students",
+    "general_public",
+    "materials_distributed",
+    "warnings",
+)
+# model field → spreadsheet column, for errors raised by OutreachEvent.clean()
+FIELD_COLUMNS = {
+    "starts_at": "date",
+    "ends_at": "end_time",
+    "venue": "venue_name",
+    "audience_groups": "audience",
+}
+
+
+class OutreachEventResource(resources.ModelResource):
+    external_id = fields.Field(attribute="external_id", column_name="external_id")
+    campaign = fields.Field(attribute="campaign__slug", column_name="campaign")
+    date = fields.Field(column_name="date")
+    start_time = fields.Field(column_name="start_time")
+    end_time = fields.Field(column_name="end_time")
+    venue_name = fields.Field(attribute="venue__name", column_name="venue_name")
+    venue_type = fields.Field(attribute="venue__venue_type", column_name="venue_type")
+    district = fields.Field(attribute="venue__district", column_name="district")
+    format = fields.Field(attribute="format", column_name="format")
+    audience = fields.Field(attribute="audience_groups", column_name="audience")
+    attendance = fields.Field(attribute="attendance", column_name="attendance")
+    elders = fields.Field(attribute="elders", column_name="elders")
+    students = fields.Field(attribute="students", column_name="students")
+    general_public = fields.Field(attribute="general_public", column_name="general_public")
+    materials_distributed = fields.Field(
+        attribute="materials_distributed", column_name="materials_distributed"
+    )
+    warnings = fields.Field(attribute="warnings", column_name="warnings")
+    team = fields.Field(attribute="team__name", column_name="team")
+    notes = fields.Field(attribute="notes", column_name="notes")
+
+    class Meta:
+        model = OutreachEvent
+        fields = (
+            "external_id",
+            "campaign",
+            "date",
+            "start_time",
+            "end_time",
+            "venue_name",
+            "venue_type",
+            "district",
+            "format",
+            "audience",
+            "attendance",
+            "elders",
+            "students",
+            "general_public",
+            "materials_distributed",
+            "warnings",
+            "team",
+            "notes",
+        )
+        import_id_fields = ()
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+        use_transactions = True
+
+    def __init__(self, *, user=None, chinese_headers: bool = False):
+        super().__init__()
+        self.user = user
+        self.chinese_headers = chinese_headers
+        self._campaigns: dict[str, Campaign] = {}
+        self._teams: dict[str, Team] = {}
+        self._venues: dict[tuple[str, str], Venue] = {}
+        self.duplicate_ids: set[str] = set()
+        self.allowed_team_ids: set[int] | None = None
+
+    # --- export --------------------------------------------------------------------------
+    def get_export_headers(self, selected_fields=None):
+        headers = super().get_export_headers(selected_fields)
+        if self.chinese_headers:
+            return [CHINESE_HEADERS.get(header, header) for header in headers]
+        return headers
+
+    def dehydrate_date(self, event):
+        return timezone.localtime(event.starts_at).date().isoformat()
+
+    def dehydrate_start_time(self, event):
+        return timezone.localtime(event.starts_at).strftime("%H:%M")
+
+    def dehydrate_end_time(self, event):
+        return timezone.localtime(event.ends_at).strftime("%H:%M")
+
+    # --- import --------------------------------------------------------------------------
+    def before_import(self, dataset, **kwargs):
+        self._campaigns = {}
+        for campaign in Campaign.objects.all():
+            self._campaigns[campaign.slug.casefold()] = campaign
+            self._campaigns[normalise_text(campaign.name).casefold()] = campaign
+        self._teams = {normalise_text(t.name).casefold(): t for t in Team.objects.all()}
+        self._venues = {(v.name_key, v.district): v for v in Venue.objects.all()}
+        if self.user is not None and not permissions.is_manager(self.user):
+            self.allowed_team_ids = set(
+                permissions.teams_of(self.user).values_list("pk", flat=True)
+            )
+        seen, self.duplicate_ids = set(), set()
+        if "external_id" in dataset.headers:
+            for value in dataset["external_id"]:
+                key = normalise_text(value)
+                if key and key in seen:
+                    self.duplicate_ids.add(key)
+                seen.add(key)
+
+    def before_import_row(self, row, **kwargs):
+        """Read every cell; collect all of the row's problems at once."""
+        errors, clean = {}, {}
+
+        def read(column, parser):
+            try:
+                return parser(row.get(column))
+            except CellError as error:
+                errors[column] = str(error)
+                return None
+
+        external_id = normalise_text(row.get("external_id")) or None
+        if external_id in self.duplicate_ids:
+            errors["external_id"] = f"“{external_id}” appears more than once in this file"
+        clean["external_id"] = external_id
+
+        campaign_name = normalise_text(row.get("campaign")).casefold()
+        clean["campaign"] = self._campaigns.get(campaign_name)
+        if clean["campaign"] is None:
+            errors["campaign"] = (
+                f"no campaign called “{normalise_text(row.get('campaign'))}”"
+                if campaign_name
+                else "the campaign is missing"
+            )
+        team_name = normalise_text(row.get("team")).casefold()
+        clean["team"] = self._teams.get(team_name)
+        if clean["team"] is None:
+            errors["team"] = (
+                f"no team called “{normalise_text(row.get('team'))}”"
+                if team_name
+                else "the team is missing"
+            )
+        elif self.allowed_team_ids is not None and clean["team"].pk not in self.allowed_team_ids:
+            errors["team"] = f"you cannot record events for “{clean['team'].name}”"
+
+        day = read("date", parse_date)
+        start = read("start_time", parse_time)
+        end = read("end_time", parse_time)
+        venue_type = read(
+            "venue_type",
+            lambda v: parse_choice(
+                v, labels=VENUE_TYPE_LABELS, choices=VenueType, what="venue type"
+            ),
+        )
+        clean["format"] = read(
+            "format",
+            lambda v: parse_choice(v, labels=FORMAT_LABELS, choices=EventFormat, what="format"),
+        )
+        audience = read("audience", parse_audience)
+        clean["audience_groups"] = ",".join(audience or [])
+        clean["attendance"] = read("attendance", lambda v: parse_count(v, required=True))
+        for column in COUNT_COLUMNS[1:]:
+            clean[column] = read(column, parse_count)
+        clean["notes"] = normalise_text(row.get("notes"))
+
+        venue_name = normalise_text(row.get("venue_name"))
+        district = normalise_text(row.get("district"))
+        if not venue_name:
+            errors["venue_name"] = "the venue name is missing"
+        if not district:
+            errors["district"] = "the district is missing"
+        if errors:
+            raise ValidationError(errors)
+
+        tz = timezone.get_current_timezone()
+        starts_at = datetime.datetime.combine(day, start or datetime.time(9), tz)
+        ends_at = datetime.datetime.combine(day, end, tz) if end else starts_at + DEFAULT_DURATION
+        clean.update(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=self._venue(venue_name, district, venue_type),
+        )
+        row["_clean"] = clean
+
+    def _venue(self, name, district, venue_type) -> Venue:
+        """Venues are reused by name and district; a new one is created once per file."""
+        key = (normalise_venue_name(name), district)
+        venue = self._venues.get(key)
+        if venue is None:
+            venue = Venue.objects.create(name=name, district=district, venue_type=venue_type)
+            self._venues[key] = venue
+        return venue
+
+    def get_instance(self, instance_loader, row):
+        """Match by external id, else by campaign + date + venue."""
+        clean = row["_clean"]
+        events = OutreachEvent.objects.all()
+        if clean["external_id"]:
+            return events.filter(external_id=clean["external_id"]).first()
+        day = timezone.localtime(clean["starts_at"]).date()
+        return events.filter(
+            campaign=clean["campaign"],
+            venue=clean["venue"],
+            starts_at__date=day,
+            external_id__isnull=True,
+        ).first()
+
+    def init_instance(self, row=None):
+        return OutreachEvent(status=EventStatus.DRAFT, created_by=self.user)
+
+    def import_instance(self, instance, row, **kwargs):
+        if (
+            instance.pk
+            and self.allowed_team_ids is not None
+            and instance.team_id not in self.allowed_team_ids
+        ):
+            raise ValidationError({"external_id": "this id belongs to another team's event"})
+        if instance.pk and instance.status == EventStatus.APPROVED:
+            raise ValidationError(
+                {
+                    "external_id": "this event is approved; ask the team lead to "
+                    "return it before correcting it"
+                }
+            )
+        for name, value in row["_clean"].items():
+            setattr(instance, name, value)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors or original is None or not original.pk:
+            return False
+        names = [
+            "external_id",
+            "campaign_id",
+            "team_id",
+            "venue_id",
+            "starts_at",
+            "ends_at",
+            "format",
+            "audience_groups",
+            "notes",
+            *COUNT_COLUMNS,
+        ]
+        return all(getattr(instance, n) == getattr(original, n) for n in names)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as error:
+            raise ValidationError(
+                {
+                    FIELD_COLUMNS.get(field, field): messages
+                    for field, messages in error.message_dict.items()
+                }
+            ) from None
