@@ -10,6 +10,8 @@ import datetime
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+
 from .models import EventFormat, VenueType
 
 
@@ -117,10 +119,10 @@ def parse_date(value) -> datetime.date:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 100000:  # an Excel date serial number
             return EXCEL_EPOCH + datetime.timedelta(days=int(value))
-        raise CellError(f"{value} is not a date")
+        raise CellError(_("%(value)s is not a date") % {"value": value})
     text = normalise_text(value)
     if not text:
-        raise CellError("the date is missing")
+        raise CellError(_("the date is missing"))
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         return EXCEL_EPOCH + datetime.timedelta(days=int(float(text)))
     for pattern in _DATE_PATTERNS:
@@ -130,8 +132,12 @@ def parse_date(value) -> datetime.date:
             try:
                 return datetime.date(year, month, day)
             except ValueError:
-                raise CellError(f"“{text}” is not a date that exists") from None
-    raise CellError(f"“{text}” is not a date (write it like 2026-04-01 or 2026年4月1日)")
+                raise CellError(
+                    _("“%(text)s” is not a date that exists") % {"text": text}
+                ) from None
+    raise CellError(
+        _("“%(text)s” is not a date (write it like 2026-04-01 or 2026年4月1日)") % {"text": text}
+    )
 
 
 def parse_time(value) -> datetime.time | None:
@@ -152,24 +158,24 @@ def parse_time(value) -> datetime.time | None:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if hour < 24 and minute < 60:
             return datetime.time(hour, minute)
-    raise CellError(f"“{text}” is not a time (write it like 09:30)")
+    raise CellError(_("“%(text)s” is not a time (write it like 09:30)") % {"text": text})
 
 
 def parse_count(value, *, required: bool = False) -> int:
     """A whole number of people or copies: 1,234 / １２３４ / 120人 / ' 85 '."""
     if isinstance(value, bool):
-        raise CellError(f"“{value}” is not a whole number")
+        raise CellError(_("“%(value)s” is not a whole number") % {"value": value})
     if isinstance(value, int):
         number = value
     elif isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"{value} is not a whole number")
+            raise CellError(_("“%(value)s” is not a whole number") % {"value": value})
         number = int(value)
     else:
         text = normalise_text(value)
         if not text:
             if required:
-                raise CellError("the number is missing")
+                raise CellError(_("the number is missing"))
             return 0
         for suffix in _COUNT_SUFFIXES:
             if text.endswith(suffix):
@@ -177,10 +183,12 @@ def parse_count(value, *, required: bool = False) -> int:
                 break
         digits = re.sub(r"(?<=\d)[,， ](?=\d{3}(\D|$))", "", text)
         if not re.fullmatch(r"-?\d+(\.0+)?", digits):
-            raise CellError(f"“{normalise_text(value)}” is not a whole number")
+            raise CellError(
+                _("“%(value)s” is not a whole number") % {"value": normalise_text(value)}
+            )
         number = int(float(digits))
     if number < 0:
-        raise CellError(f"{number} is negative")
+        raise CellError(_("%(number)s is negative") % {"number": number})
     return number
 
 
@@ -191,7 +199,10 @@ def parse_choice(value, *, labels: dict, choices, what: str) -> str:
     if text in labels:
         return labels[text]
     accepted = "、".join(labels)
-    raise CellError(f"“{text}” is not a known {what} (use one of {accepted})")
+    raise CellError(
+        _("“%(text)s” is not a known %(what)s (use one of %(accepted)s)")
+        % {"text": text, "what": what, "accepted": accepted}
+    )
 
 
 def parse_audience(value) -> list[str]:
@@ -205,7 +216,9 @@ def parse_audience(value) -> list[str]:
             continue
         key = AUDIENCE_LABELS.get(part.lower()) or AUDIENCE_LABELS.get(part)
         if key is None:
-            raise CellError(f"“{part}” is not an audience (use 老年人、学生 or 群众)")
+            raise CellError(
+                _("“%(part)s” is not an audience (use 老年人、学生 or 群众)") % {"part": part}
+            )
         if key not in groups:
             groups.append(key)
     return groups

@@ -9,6 +9,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields, resources
 
 from . import permissions
@@ -162,27 +163,31 @@ class OutreachEventResource(resources.ModelResource):
 
         external_id = normalise_text(row.get("external_id")) or None
         if external_id in self.duplicate_ids:
-            errors["external_id"] = f"“{external_id}” appears more than once in this file"
+            errors["external_id"] = _("“%(id)s” appears more than once in this file") % {
+                "id": external_id
+            }
         clean["external_id"] = external_id
 
         campaign_name = normalise_text(row.get("campaign")).casefold()
         clean["campaign"] = self._campaigns.get(campaign_name)
         if clean["campaign"] is None:
             errors["campaign"] = (
-                f"no campaign called “{normalise_text(row.get('campaign'))}”"
+                _("no campaign called “%(name)s”") % {"name": normalise_text(row.get("campaign"))}
                 if campaign_name
-                else "the campaign is missing"
+                else _("the campaign is missing")
             )
         team_name = normalise_text(row.get("team")).casefold()
         clean["team"] = self._teams.get(team_name)
         if clean["team"] is None:
             errors["team"] = (
-                f"no team called “{normalise_text(row.get('team'))}”"
+                _("no team called “%(name)s”") % {"name": normalise_text(row.get("team"))}
                 if team_name
-                else "the team is missing"
+                else _("the team is missing")
             )
         elif self.allowed_team_ids is not None and clean["team"].pk not in self.allowed_team_ids:
-            errors["team"] = f"you cannot record events for “{clean['team'].name}”"
+            errors["team"] = _("you cannot record events for “%(team)s”") % {
+                "team": clean["team"].name
+            }
 
         day = read("date", parse_date)
         start = read("start_time", parse_time)
@@ -190,12 +195,14 @@ class OutreachEventResource(resources.ModelResource):
         venue_type = read(
             "venue_type",
             lambda v: parse_choice(
-                v, labels=VENUE_TYPE_LABELS, choices=VenueType, what="venue type"
+                v, labels=VENUE_TYPE_LABELS, choices=VenueType, what=_("venue type")
             ),
         )
         clean["format"] = read(
             "format",
-            lambda v: parse_choice(v, labels=FORMAT_LABELS, choices=EventFormat, what="format"),
+            lambda v: parse_choice(
+                v, labels=FORMAT_LABELS, choices=EventFormat, what=_("event format")
+            ),
         )
         audience = read("audience", parse_audience)
         clean["audience_groups"] = ",".join(audience or [])
@@ -207,9 +214,9 @@ class OutreachEventResource(resources.ModelResource):
         venue_name = normalise_text(row.get("venue_name"))
         district = normalise_text(row.get("district"))
         if not venue_name:
-            errors["venue_name"] = "the venue name is missing"
+            errors["venue_name"] = _("the venue name is missing")
         if not district:
-            errors["district"] = "the district is missing"
+            errors["district"] = _("the district is missing")
         if errors:
             raise ValidationError(errors)
 
@@ -255,12 +262,14 @@ class OutreachEventResource(resources.ModelResource):
             and self.allowed_team_ids is not None
             and instance.team_id not in self.allowed_team_ids
         ):
-            raise ValidationError({"external_id": "this id belongs to another team's event"})
+            raise ValidationError({"external_id": _("this id belongs to another team's event")})
         if instance.pk and instance.status == EventStatus.APPROVED:
             raise ValidationError(
                 {
-                    "external_id": "this event is approved; ask the team lead to "
-                    "return it before correcting it"
+                    "external_id": _(
+                        "this event is approved; ask the team lead to return it before "
+                        "correcting it"
+                    )
                 }
             )
         for name, value in row["_clean"].items():

@@ -338,3 +338,73 @@ def rollup_rows_from_events() -> list[DailyReach]:
             )
         )
     return rows
+
+
+REPORT_FIGURES = (
+    "events",
+    "attendance",
+    "materials_distributed",
+    "warnings",
+    "qr_scans",
+    "unique_visitors",
+)
+_VISIT_KEYS = {
+    "by_venue_type": "link__event__venue__venue_type",
+    "by_district": "link__event__venue__district",
+    "by_format": "link__event__format",
+}
+
+
+def reach_report_document(*, user, filters: ReachFilters = ReachFilters()) -> dict:
+    """The reach report as published (JSON/CSV/XLSX, API): approved events only.
+
+    Every breakdown maps a key to the same six figures. Scans are attributed to a venue
+    type, district or format only through links printed for a particular event; scans of
+    campaign-wide links appear in the totals and by month. Audience segments split
+    attendance only, so their other figures are 0.
+    """
+    report = reach_report(user=user, filters=filters)
+    visits = visits_for(user=user, filters=filters)
+
+    def figures(row, scans=0, visitors=0):
+        return {
+            "events": row.get("events", 0),
+            "attendance": row.get("attendance", 0),
+            "materials_distributed": row.get("materials_distributed", 0),
+            "warnings": row.get("warnings", 0),
+            "qr_scans": scans,
+            "unique_visitors": visitors,
+        }
+
+    document = {
+        "totals": figures(
+            report["totals"], report["totals"]["qr_scans"], report["totals"]["unique_visitors"]
+        )
+    }
+    for name, lookup in _VISIT_KEYS.items():
+        scanned = {
+            row[lookup]: (row["scans"], row["visitors"])
+            for row in visits.filter(**{f"{lookup}__isnull": False})
+            .values(lookup)
+            .annotate(scans=Sum("scans"), visitors=Count("pk"))
+            .order_by()
+        }
+        document[name] = {
+            key: figures(row, *scanned.get(key, (0, 0))) for key, row in report[name].items()
+        }
+    document["by_audience"] = {
+        key: figures({"attendance": value}) for key, value in report["by_audience"].items()
+    }
+    monthly_visits = {
+        row["month"].strftime("%Y-%m"): (row["scans"], row["visitors"])
+        for row in visits.annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(scans=Sum("scans"), visitors=Count("pk"))
+        .order_by()
+    }
+    months = sorted(set(report["by_month"]) | set(monthly_visits))
+    document["by_month"] = {
+        month: figures(report["by_month"].get(month, {}), *monthly_visits.get(month, (0, 0)))
+        for month in months
+    }
+    return document

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
@@ -13,6 +14,7 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import Button
 
 from . import permissions, services
 from .forms import OutreachEventForm, ReviewForm
@@ -34,7 +36,28 @@ class ScopedEventMixin:
 
 
 class EventIndexView(ScopedEventMixin, generic.IndexView):
-    pass
+    @cached_property
+    def header_more_buttons(self):
+        """Export what the list shows (current filters), round-trippable through import."""
+        buttons = super().header_more_buttons
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        base = reverse("campaigns_events:export")
+        for label, params in (
+            (_("Download CSV (中文表头)"), {"file": "csv", "headers": "zh"}),
+            (_("Download XLSX (中文表头)"), {"file": "xlsx", "headers": "zh"}),
+            (_("Download CSV (English headers)"), {"file": "csv", "headers": "en"}),
+        ):
+            query.update(params)
+            buttons.append(Button(label, url=f"{base}?{query.urlencode()}", icon_name="download"))
+        buttons.append(
+            Button(
+                _("Import a spreadsheet"),
+                url=reverse("campaigns_events:import"),
+                icon_name="upload",
+            )
+        )
+        return buttons
 
 
 class EventCreateView(generic.CreateView):
@@ -140,6 +163,46 @@ def review_event_view(request, pk, decision):
     )
 
 
+def export_events_view(request):
+    """CSV or XLSX of the events the user can see, narrowed by the list's filters."""
+    from django.http import HttpResponse
+
+    from .exporting import events_to_csv, events_to_xlsx
+    from .resources import OutreachEventResource
+
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    events = permissions.events_visible_to(request.user).select_related("campaign", "team", "venue")
+    for name in ("status", "format", "campaign", "team"):
+        values = [v for v in request.GET.getlist(name) if v]
+        if values:
+            try:
+                events = events.filter(**{f"{name}__in": values})
+                events.exists()
+            except (ValueError, ValidationError):
+                events = events.none()
+    resource = OutreachEventResource(chinese_headers=request.GET.get("headers") != "en")
+    dataset = resource.export(queryset=events.order_by("starts_at"))
+    if request.GET.get("file") == "xlsx":
+        content, kind, ext = (
+            events_to_xlsx(dataset),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            "xlsx",
+        )
+    else:
+        content, kind, ext = events_to_csv(dataset), "text/csv; charset=utf-8", "csv"
+    response = HttpResponse(content, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="outreach-events.{ext}"'
+    return response
+
+
+def import_events_view(request):
+    """Upload → preview (a dry run listing every problem) → confirm."""
+    from .importing_views import import_view
+
+    return import_view(request)
+
+
 EVENT_PANELS = [
     MultiFieldPanel(
         [
@@ -198,24 +261,6 @@ class OutreachEventViewSet(ModelViewSet):
     ]
     list_filter = ["status", "format", "campaign", "team"]
     search_fields = ["venue__name", "notes", "external_id"]
-    list_export = [
-        "external_id",
-        "campaign",
-        "team",
-        "venue",
-        "starts_at",
-        "ends_at",
-        "format",
-        "attendance",
-        "elders",
-        "students",
-        "general_public",
-        "materials_distributed",
-        "warnings",
-        "money_protected_yuan",
-        "status",
-    ]
-    export_filename = "outreach-events"
     index_view_class = EventIndexView
     add_view_class = EventCreateView
     edit_view_class = EventEditView
@@ -235,6 +280,8 @@ class OutreachEventViewSet(ModelViewSet):
             path("<int:pk>/submit/", submit_event_view, name="submit"),
             path("<int:pk>/approve/", review_event_view, {"decision": "approve"}, name="approve"),
             path("<int:pk>/return/", review_event_view, {"decision": "return"}, name="return"),
+            path("export/", export_events_view, name="export"),
+            path("import/", import_events_view, name="import"),
         ]
 
 

@@ -24,6 +24,15 @@ HEADER_EN = (
 )
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; the Chinese ones are the same catalogue."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def csv(world, *rows, header=HEADER_ZH, encoding="utf-8"):
     campaign, team = world["campaign"].name, world["team_a"].name
     lines = [header] + [row.format(campaign=campaign, team=team) for row in rows]
@@ -248,15 +257,21 @@ def test_command_line_process_reports_rows_and_exits_1(world, tmp_path, settings
         env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 2
-    assert "not an Excel workbook" in result.stderr
+    assert "不是 Excel 工作簿" in result.stderr  # the command speaks the default language
 
 
 def test_english_headers_and_keys(world):
-    row = ("E7,{campaign},2026-05-07,10:00,City Library,community,江南区,talk,"
-           "\"elders, students\",40,10,{team},")
-    report = import_events(content=csv(world, row, header=HEADER_EN), filename="e.csv",
-                           user=world["manager"])
+    row = (
+        "E7,{campaign},2026-05-07,10:00,City Library,community,江南区,talk,"
+        '"elders, students",40,10,{team},'
+    )
+    report = import_events(
+        content=csv(world, row, header=HEADER_EN), filename="e.csv", user=world["manager"]
+    )
     assert report.saved
     event = OutreachEvent.objects.get(external_id="E7")
     assert (event.format, event.audience_groups, event.venue.venue_type) == (
-        "talk", "elders,students", "community")
+        "talk",
+        "elders,students",
+        "community",
+    )

@@ -16,6 +16,15 @@ from campaigns.importing import (
 from campaigns.models import EventFormat, VenueType
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English here; the Chinese ones are the same catalogue."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     "cell",
     [

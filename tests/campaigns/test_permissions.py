@@ -55,8 +55,7 @@ def test_team_lead_and_manager_approve(client, world, user_key):
 
 def test_export_contains_only_visible_events(client, world):
     login(client, world["coord_b"])
-    body = b"".join(client.get("/admin/campaigns/events/?export=csv").streaming_content)
-    text = body.decode("utf-8-sig")
+    text = client.get("/admin/campaigns/events/export/?file=csv").content.decode("utf-8-sig")
     assert str(world["event_b"].venue.name) in text
     assert str(world["event_a"].venue.name) not in text
 
@@ -79,7 +78,8 @@ def test_dashboard_figures_are_limited_to_the_users_teams(world, client):
         "/admin/campaigns/events/",
         "/admin/campaigns/reach/",
         "/admin/campaigns/campaigns/",
-        "/admin/campaigns/events/?export=xlsx",
+        "/admin/campaigns/events/export/?file=xlsx",
+        "/admin/campaigns/events/import/",
     ],
 )
 def test_site_editors_without_a_campaign_role_see_nothing(client, world, url):

@@ -1,0 +1,152 @@
+"""The admin's spreadsheet import: upload, preview every row's problems, then confirm."""
+
+import csv
+import io
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin import messages
+
+from . import permissions, services
+from .importing import CHINESE_HEADERS
+
+SESSION_KEY = "campaigns_pending_import"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (CSV or XLSX)"))
+    skip_invalid = forms.BooleanField(
+        label=_("Import the valid rows even if some rows are invalid"), required=False
+    )
+
+
+def _pending_dir() -> Path:
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def import_view(request):
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    if request.GET.get("template"):
+        return _template(request.GET["template"])
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form, "page_title": _("Import outreach events")}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > services.MAX_IMPORT_BYTES:
+            form.add_error("file", _("The file is larger than 50 MB; split it."))
+            return TemplateResponse(request, "campaigns/admin/import.html", context)
+        content = upload.read()
+        try:
+            report = services.import_events(
+                content=content, filename=upload.name, user=request.user, dry_run=True
+            )
+        except services.UnreadableFile as error:
+            form.add_error("file", str(error))
+            return TemplateResponse(request, "campaigns/admin/import.html", context)
+        token = uuid.uuid4().hex
+        (_pending_dir() / token).write_bytes(content)
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "name": upload.name,
+            "skip_invalid": form.cleaned_data["skip_invalid"],
+        }
+        context.update(
+            report=report,
+            filename=upload.name,
+            can_confirm=report.ok or form.cleaned_data["skip_invalid"],
+        )
+    return TemplateResponse(request, "campaigns/admin/import.html", context)
+
+
+def _confirm(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    path = _pending_dir() / pending["token"] if pending else None
+    if not pending or not path.exists():
+        messages.error(request, _("That upload has expired; please upload the file again."))
+        return redirect("campaigns_events:import")
+    try:
+        report = services.import_events(
+            content=path.read_bytes(),
+            filename=pending["name"],
+            user=request.user,
+            skip_invalid=pending["skip_invalid"],
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    if report.saved:
+        messages.success(
+            request,
+            _(
+                "Imported %(new)s new and %(updated)s updated events (%(unchanged)s unchanged, "
+                "%(invalid)s invalid rows left out)."
+            )
+            % {
+                "new": report.new,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "invalid": report.invalid,
+            },
+        )
+        return redirect("campaigns_events:index")
+    messages.error(request, _("Nothing was imported: the file has invalid rows."))
+    return redirect("campaigns_events:import")
+
+
+def _template(kind: str):
+    """An empty spreadsheet with the Chinese headers and one example row."""
+    example = [
+        "",
+        "全民反诈在行动",
+        "2026-05-01",
+        "09:00",
+        "11:00",
+        "东门菜市场",
+        "菜市场",
+        "江南区",
+        "摆摊",
+        "老年人、群众",
+        "120",
+        "60",
+        "0",
+        "60",
+        "200",
+        "2",
+        "江南区反诈中心",
+        "",
+    ]
+    headers = list(CHINESE_HEADERS.values())
+    if kind == "xlsx":
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        workbook.active.append(headers)
+        workbook.active.append(example)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="outreach-template.xlsx"'
+        return response
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerow(example)
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="outreach-template.csv"'
+    return response

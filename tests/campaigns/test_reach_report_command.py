@@ -1,0 +1,72 @@
+"""`manage.py reach_report`: JSON with totals and breakdowns, CSV, XLSX with charts."""
+
+import io
+import json
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+
+from campaigns import services
+
+FIGURES = {
+    "events",
+    "attendance",
+    "materials_distributed",
+    "warnings",
+    "qr_scans",
+    "unique_visitors",
+}
+
+
+@pytest.fixture
+def approved(world):
+    services.approve_event(event=world["event_a"], user=world["manager"])
+    services.approve_event(event=world["event_b"], user=world["manager"])
+    return world
+
+
+def run(*args):
+    out = io.StringIO()
+    call_command("reach_report", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_json_report_has_totals_and_breakdowns_with_the_same_figures(approved, capsysbinary):
+    call_command("reach_report", "--campaign", approved["campaign"].slug)
+    document = json.loads(capsysbinary.readouterr().out)
+    assert set(document["totals"]) == FIGURES
+    assert document["totals"]["attendance"] == 170 and document["totals"]["events"] == 2
+    for name in ("by_venue_type", "by_audience", "by_district", "by_format", "by_month"):
+        assert all(set(figures) == FIGURES for figures in document[name].values())
+    assert list(document["by_month"]) == ["2026-05"]
+    assert sum(row["attendance"] for row in document["by_district"].values()) == 170
+
+
+def test_team_and_period_filters(approved, capsysbinary):
+    call_command("reach_report", "--team", approved["team_b"].name)
+    assert json.loads(capsysbinary.readouterr().out)["totals"]["attendance"] == 70
+    call_command("reach_report", "--from", "2026-06-01")
+    assert json.loads(capsysbinary.readouterr().out)["totals"]["events"] == 0
+
+
+def test_xlsx_has_one_sheet_per_breakdown_with_a_chart(approved, tmp_path):
+    path = tmp_path / "reach.xlsx"
+    run("--format", "xlsx", "--output", str(path))
+    workbook = openpyxl.load_workbook(path)
+    assert {
+        "totals",
+        "by_venue_type",
+        "by_audience",
+        "by_district",
+        "by_format",
+        "by_month",
+    } <= set(workbook.sheetnames)
+    assert workbook["by_district"]._charts
+
+
+def test_bad_arguments_are_explained(approved):
+    with pytest.raises(CommandError, match="No"):
+        run("--campaign", "no-such-campaign")
+    with pytest.raises(CommandError, match="--to is before --from"):
+        run("--from", "2026-06-01", "--to", "2026-05-01")
