@@ -119,3 +119,23 @@ def evidence_photo(request, name: str):
     response = FileResponse(photo.image.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def big_screen(request):
+    """The centre's wall display: large headline figures, the trend, breakdowns and the
+    latest approved events; reloads itself every minute (no JavaScript)."""
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    report = selectors.reach_report(user=request.user)
+    return TemplateResponse(
+        request,
+        "campaigns/big_screen.html",
+        {
+            "report": report,
+            "months": column_rows(report["by_month"], "attendance")[-12:],
+            "venues": bar_rows(report["by_venue_type"], "attendance", dict(VenueType.choices))[:6],
+            "formats": bar_rows(report["by_format"], "attendance", dict(EventFormat.choices))[:6],
+            "latest": selectors.latest_approved_events(user=request.user, limit=6),
+            "refresh_seconds": 60,
+        },
+    )

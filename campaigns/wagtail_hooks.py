@@ -17,6 +17,7 @@ def register_viewsets():
 def register_urls():
     return [
         path("campaigns/reach/", views.reach_dashboard, name="campaigns_reach"),
+        path("campaigns/big-screen/", views.big_screen, name="campaigns_big_screen"),
         path(
             "campaigns/links/<int:pk>/qr.<str:fmt>", views.tracked_link_qr, name="campaigns_link_qr"
         ),
