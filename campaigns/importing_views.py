@@ -6,7 +6,6 @@ import uuid
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -28,9 +27,7 @@ class ImportForm(forms.Form):
 
 
 def _pending_dir() -> Path:
-    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return services._import_dir()
 
 
 def import_view(request):
@@ -49,6 +46,15 @@ def import_view(request):
             return TemplateResponse(request, "campaigns/admin/import.html", context)
         content = upload.read()
         try:
+            rows = len(services.read_spreadsheet(content, upload.name))
+            if rows > services.INLINE_IMPORT_MAX_ROWS:
+                job = services.queue_import(
+                    content=content,
+                    filename=upload.name,
+                    user=request.user,
+                    skip_invalid=form.cleaned_data["skip_invalid"],
+                )
+                return redirect("campaigns_events:import_job", job.pk)
             report = services.import_events(
                 content=content, filename=upload.name, user=request.user, dry_run=True
             )
@@ -150,3 +156,27 @@ def _template(kind: str):
     )
     response["Content-Disposition"] = 'attachment; filename="outreach-template.csv"'
     return response
+
+
+def import_job_view(request, pk):
+    """Progress and outcome of a background import (the uploader's own, or any for managers)."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ImportJob
+
+    if not permissions.has_campaign_role(request.user):
+        raise PermissionDenied
+    jobs = ImportJob.objects.all()
+    if not permissions.is_manager(request.user):
+        jobs = jobs.filter(user=request.user)
+    job = get_object_or_404(jobs, pk=pk)
+    return TemplateResponse(
+        request,
+        "campaigns/admin/import_job.html",
+        {
+            "job": job,
+            "progress": services.import_progress(job),
+            "page_title": _("Import of %(name)s") % {"name": job.filename},
+            "finished": job.status in ("done", "failed"),
+        },
+    )

@@ -104,9 +104,11 @@ class OutreachEventResource(resources.ModelResource):
         clean_model_instances = True
         use_transactions = True
 
-    def __init__(self, *, user=None, chinese_headers: bool = False):
+    def __init__(self, *, user=None, chinese_headers: bool = False, progress=None):
         super().__init__()
         self.user = user
+        self.progress = progress
+        self.rows_done = 0
         self.chinese_headers = chinese_headers
         self._campaigns: dict[str, Campaign] = {}
         self._teams: dict[str, Team] = {}
@@ -238,6 +240,11 @@ class OutreachEventResource(resources.ModelResource):
             venue = Venue.objects.create(name=name, district=district, venue_type=venue_type)
             self._venues[key] = venue
         return venue
+
+    def after_import_row(self, row, row_result, **kwargs):
+        self.rows_done += 1
+        if self.progress and self.rows_done % 200 == 0:
+            self.progress(200)  # rows since the last call
 
     def get_instance(self, instance_loader, row):
         """Match by external id, else by campaign + date + venue."""

@@ -354,7 +354,13 @@ def normalise_cell(value) -> str:
 
 
 def import_events(
-    *, content: bytes, filename: str, user=None, dry_run: bool = False, skip_invalid: bool = False
+    *,
+    content: bytes,
+    filename: str,
+    user=None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress=None,
 ) -> ImportReport:
     """Validate the whole file first; save only when every row is valid, or, when the user
     asks, only the valid rows. A dry run saves nothing and reports what would happen."""
@@ -377,7 +383,7 @@ def import_events(
         report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
         return report
 
-    result = OutreachEventResource(user=user).import_data(
+    result = OutreachEventResource(user=user, progress=progress).import_data(
         dataset, dry_run=True, use_transactions=True
     )
     invalid_rows = set()
@@ -405,8 +411,99 @@ def import_events(
         valid = [i for i in range(len(dataset)) if i + 1 not in invalid_rows]
         dataset = dataset.subset(rows=valid, cols=dataset.headers) if valid else None
     if dataset is not None and len(dataset):
-        OutreachEventResource(user=user).import_data(
+        OutreachEventResource(user=user, progress=progress).import_data(
             dataset, dry_run=False, use_transactions=True, raise_errors=True
         )
     report.saved = True
     return report
+
+
+# --- Background imports ----------------------------------------------------------------
+INLINE_IMPORT_MAX_ROWS = 2000
+PROGRESS_KEY = "campaigns:import-progress:{job_id}"
+
+
+def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool):
+    """Store the upload privately and hand it to a worker once the job row is committed."""
+    import uuid
+
+    from django.core.cache import cache
+
+    from .models import ImportJob
+    from .tasks import run_import_job
+
+    dataset_rows = len(read_spreadsheet(content, filename))
+    stored_as = uuid.uuid4().hex
+    (_import_dir() / stored_as).write_bytes(content)
+    job = ImportJob.objects.create(
+        user=user,
+        filename=filename,
+        stored_as=stored_as,
+        skip_invalid=skip_invalid,
+        total_rows=dataset_rows,
+    )
+    cache.set(PROGRESS_KEY.format(job_id=job.pk), 0, 24 * 3600)
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def _import_dir():
+    from pathlib import Path
+
+    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def run_import(job) -> None:
+    """Run a queued import: validate everything, then save all-or-nothing (or the valid
+    rows). Safe to run again after a crash: the database work is one transaction, and
+    re-importing the same rows matches them instead of duplicating them."""
+    from django.core.cache import cache
+
+    from .models import ImportJob
+
+    key = PROGRESS_KEY.format(job_id=job.pk)
+    # Progress goes to the cache: the import's own transaction hides database writes.
+    passes = 1 if job.skip_invalid else 2
+
+    done = [0]
+
+    def progress(rows):
+        done[0] += rows
+        cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows * passes))), 24 * 3600)
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    path = _import_dir() / job.stored_as
+    try:
+        report = import_events(
+            content=path.read_bytes(),
+            filename=job.filename,
+            user=job.user,
+            skip_invalid=job.skip_invalid,
+            progress=progress,
+        )
+    except UnreadableFile as error:
+        job.status, job.error = ImportJob.Status.FAILED, str(error)
+    else:
+        job.status = ImportJob.Status.DONE
+        job.report = {
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "invalid": report.invalid,
+            "saved": report.saved,
+            "problems": [[p.row, p.column, str(p.message)] for p in report.problems[:500]],
+        }
+        path.unlink(missing_ok=True)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "report", "finished_at"])
+    cache.set(key, 100, 24 * 3600)
+
+
+def import_progress(job) -> int:
+    from django.core.cache import cache
+
+    if job.status in ("done", "failed"):
+        return 100
+    return cache.get(PROGRESS_KEY.format(job_id=job.pk), 0)

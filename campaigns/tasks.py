@@ -38,3 +38,15 @@ def send_weekly_summaries() -> int:
         send_mail(subject, body, None, [lead.email])
         sent += 1
     return sent
+
+
+@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+def run_import_job(job_id: int) -> None:
+    """Import a large spreadsheet in the background (see services.run_import)."""
+    from . import services
+    from .models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id).select_related("user").first()
+    if job is None or job.status == ImportJob.Status.DONE:
+        return
+    services.run_import(job)

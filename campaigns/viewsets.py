@@ -203,6 +203,12 @@ def import_events_view(request):
     return import_view(request)
 
 
+def import_job_status_view(request, pk):
+    from .importing_views import import_job_view
+
+    return import_job_view(request, pk)
+
+
 EVENT_PANELS = [
     MultiFieldPanel(
         [
@@ -282,6 +288,7 @@ class OutreachEventViewSet(ModelViewSet):
             path("<int:pk>/return/", review_event_view, {"decision": "return"}, name="return"),
             path("export/", export_events_view, name="export"),
             path("import/", import_events_view, name="import"),
+            path("import/<int:pk>/", import_job_status_view, name="import_job"),
         ]
 
 
