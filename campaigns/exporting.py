@@ -11,6 +11,8 @@ import io
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
+from .selectors import REPORT_FIGURES
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,16 +44,6 @@ def events_to_xlsx(dataset) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-REPORT_FIGURES = (
-    "events",
-    "attendance",
-    "materials_distributed",
-    "warnings",
-    "qr_scans",
-    "unique_visitors",
-)
 
 
 def report_to_xlsx(report: dict) -> bytes:

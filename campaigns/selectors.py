@@ -24,6 +24,7 @@ from .models import (
     ReachDimension,
     Team,
 )
+from .services import SUMMED_FIELDS
 
 FIGURES = (
     "events",
@@ -280,16 +281,7 @@ def rollup_rows_from_events() -> list[DailyReach]:
     approved = OutreachEvent.objects.filter(status=EventStatus.APPROVED)
     day = TruncDate("starts_at", tzinfo=tz)
     sums = {
-        **_sums(
-            "attendance",
-            "elders",
-            "students",
-            "general_public",
-            "materials_distributed",
-            "warnings",
-            "help_requests",
-            "money_protected_yuan",
-        ),
+        **_sums(*SUMMED_FIELDS, "money_protected_yuan"),
         "events": Count("pk"),
         "headcount_events": Count("pk", filter=Q(attendance_method=CountMethod.HEADCOUNT)),
         "sign_in_events": Count("pk", filter=Q(attendance_method=CountMethod.SIGN_IN)),
