@@ -383,8 +383,13 @@ def import_events(
         report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
         return report
 
+    # One pass: rows are validated and written in batches inside a transaction, which is
+    # rolled back when any row is invalid (unless the user asked to skip those rows).
     result = OutreachEventResource(user=user, progress=progress).import_data(
-        dataset, dry_run=True, use_transactions=True
+        dataset,
+        dry_run=dry_run,
+        use_transactions=True,
+        rollback_on_validation_errors=not skip_invalid,
     )
     invalid_rows = set()
     for invalid in result.invalid_rows:
@@ -404,16 +409,8 @@ def import_events(
         totals.get("update", 0),
         totals.get("skip", 0),
     )
-    if dry_run or (invalid_rows and not skip_invalid):
-        return report
-
-    if invalid_rows:
-        valid = [i for i in range(len(dataset)) if i + 1 not in invalid_rows]
-        dataset = dataset.subset(rows=valid, cols=dataset.headers) if valid else None
-    if dataset is not None and len(dataset):
-        OutreachEventResource(user=user, progress=progress).import_data(
-            dataset, dry_run=False, use_transactions=True, raise_errors=True
-        )
+    if dry_run or result.has_errors() or (invalid_rows and not skip_invalid):
+        return report  # nothing was kept
     report.saved = True
     return report
 
@@ -465,13 +462,12 @@ def run_import(job) -> None:
 
     key = PROGRESS_KEY.format(job_id=job.pk)
     # Progress goes to the cache: the import's own transaction hides database writes.
-    passes = 1 if job.skip_invalid else 2
 
     done = [0]
 
     def progress(rows):
         done[0] += rows
-        cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows * passes))), 24 * 3600)
+        cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows))), 24 * 3600)
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     path = _import_dir() / job.stored_as
