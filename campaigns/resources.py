@@ -326,6 +326,23 @@ class OutreachEventResource(resources.ModelResource):
             return False
         return self._snapshot(instance) == snapshot
 
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Write corrected rows with one upsert per batch (INSERT … ON CONFLICT (id) DO
+        UPDATE), which SQLite and PostgreSQL run far faster than bulk_update's CASE WHENs."""
+        if self.update_instances and (using_transactions or not dry_run):
+            try:
+                OutreachEvent.objects.bulk_create(
+                    self.update_instances,
+                    batch_size=batch_size,
+                    update_conflicts=True,
+                    unique_fields=["id"],
+                    update_fields=[*self.get_bulk_update_fields(), "updated_at"],
+                )
+            except Exception as error:  # reported on the result like the library does
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.update_instances.clear()
+
     def get_bulk_update_fields(self):
         relations = {"campaign_id": "campaign", "team_id": "team", "venue_id": "venue"}
         return [relations.get(name, name) for name in COMPARED_FIELDS]
