@@ -126,16 +126,23 @@ class OutreachEventResource(resources.ModelResource):
         batch_size = 2000
         skip_diff = True
 
-    def __init__(self, *, user=None, chinese_headers: bool = False, progress=None):
+    def __init__(
+        self,
+        *,
+        user=None,
+        chinese_headers: bool = False,
+        progress=None,
+        duplicate_ids: set[str] | None = None,
+    ):
         super().__init__()
         self.user = user
+        self.duplicate_ids = duplicate_ids or set()
         self.progress = progress
         self.rows_done = 0
         self.chinese_headers = chinese_headers
         self._campaigns: dict[str, Campaign] = {}
         self._teams: dict[str, Team] = {}
         self._venues: dict[tuple[str, str], Venue] = {}
-        self.duplicate_ids: set[str] = set()
         self.allowed_team_ids: set[int] | None = None
 
     # --- export --------------------------------------------------------------------------
@@ -169,15 +176,12 @@ class OutreachEventResource(resources.ModelResource):
         self._campaign_teams = set(
             Campaign.teams.through.objects.values_list("campaign_id", "team_id")
         )
-        seen, self.duplicate_ids = set(), set()
-        if "external_id" in dataset.headers:
-            for value in dataset["external_id"]:
-                key = normalise_text(value)
-                if key and key in seen:
-                    self.duplicate_ids.add(key)
-                seen.add(key)
-        # Existing events the file names by id, loaded in a few queries instead of one a row.
-        ids = sorted(seen - {""})
+        # Existing events this chunk names by id, in a few queries instead of one a row.
+        ids = (
+            sorted({normalise_text(v) for v in dataset["external_id"]} - {""})
+            if "external_id" in dataset.headers
+            else []
+        )
         self._events_by_id = {}
         for start in range(0, len(ids), 900):
             for event in OutreachEvent.objects.filter(external_id__in=ids[start : start + 900]):

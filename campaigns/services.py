@@ -277,6 +277,7 @@ def record_scan(*, link: TrackedLink, request) -> None:
 
 # --- Spreadsheet import ----------------------------------------------------------------
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+IMPORT_CHUNK_ROWS = 5000
 
 
 class UnreadableFile(Exception):
@@ -349,6 +350,21 @@ def read_spreadsheet(content: bytes, filename: str):
     return dataset
 
 
+def duplicated_ids(dataset) -> set[str]:
+    """External ids that appear on more than one row of the file."""
+    from .importing import normalise_text
+
+    if "external_id" not in dataset.headers:
+        return set()
+    seen, duplicates = set(), set()
+    for value in dataset["external_id"]:
+        key = normalise_text(value)
+        if key and key in seen:
+            duplicates.add(key)
+        seen.add(key)
+    return duplicates
+
+
 def normalise_cell(value) -> str:
     return "" if value is None else str(value).strip()
 
@@ -364,6 +380,8 @@ def import_events(
 ) -> ImportReport:
     """Validate the whole file first; save only when every row is valid, or, when the user
     asks, only the valid rows. A dry run saves nothing and reports what would happen."""
+    import tablib
+
     from .importing import REQUIRED_COLUMNS
     from .resources import OutreachEventResource
 
@@ -383,34 +401,43 @@ def import_events(
         report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
         return report
 
-    # One pass: rows are validated and written in batches inside a transaction, which is
-    # rolled back when any row is invalid (unless the user asked to skip those rows).
-    result = OutreachEventResource(user=user, progress=progress).import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=not skip_invalid,
-    )
-    invalid_rows = set()
-    for invalid in result.invalid_rows:
-        invalid_rows.add(invalid.number)
-        for column, messages in invalid.error_dict.items():
-            for message in messages:
-                report.problems.append(RowProblem(invalid.number + 1, column, message))
-    for number, errors in result.row_errors():
-        invalid_rows.add(number)
-        for error in errors:
-            report.problems.append(RowProblem(number + 1, "", str(error.error)))
-    report.problems.sort(key=lambda problem: (problem.row, problem.column))
-    report.invalid = len(invalid_rows)
-    totals = result.totals
-    report.new, report.updated, report.unchanged = (
-        totals.get("new", 0),
-        totals.get("update", 0),
-        totals.get("skip", 0),
-    )
-    if dry_run or result.has_errors() or (invalid_rows and not skip_invalid):
-        return report  # nothing was kept
+    # One pass, in chunks so memory stays flat: rows are validated and written in
+    # batches inside one transaction, rolled back when any row is invalid (unless the user
+    # asked to skip those rows) or when this is only a dry run.
+    duplicate_ids = duplicated_ids(dataset)
+    invalid_rows, failed = set(), False
+    with transaction.atomic():
+        for offset in range(0, len(dataset), IMPORT_CHUNK_ROWS):
+            chunk = tablib.Dataset(
+                *dataset[offset : offset + IMPORT_CHUNK_ROWS], headers=dataset.headers
+            )
+            resource = OutreachEventResource(
+                user=user, progress=progress, duplicate_ids=duplicate_ids
+            )
+            result = resource.import_data(chunk, dry_run=False, use_transactions=False)
+            for invalid in result.invalid_rows:
+                invalid_rows.add(offset + invalid.number)
+                for column, messages in invalid.error_dict.items():
+                    report.problems.extend(
+                        RowProblem(offset + invalid.number + 1, column, m) for m in messages
+                    )
+            for number, errors in result.row_errors():
+                invalid_rows.add(offset + number)
+                failed = True
+                report.problems.extend(
+                    RowProblem(offset + number + 1, "", str(e.error)) for e in errors
+                )
+            totals = result.totals
+            report.new += totals.get("new", 0)
+            report.updated += totals.get("update", 0)
+            report.unchanged += totals.get("skip", 0)
+            if failed:
+                break  # an unexpected error: nothing will be kept
+        report.invalid = len(invalid_rows)
+        report.problems.sort(key=lambda problem: (problem.row, problem.column))
+        if dry_run or failed or (invalid_rows and not skip_invalid):
+            transaction.set_rollback(True)
+            return report  # nothing was kept
     report.saved = True
     return report
 
