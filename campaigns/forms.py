@@ -22,11 +22,6 @@ class OutreachEventForm(WagtailAdminModelForm):
                 teams__in=teams.values("pk")
             ).distinct()
 
-    def clean(self):
-        cleaned = super().clean()
-        # Material lines must be posters, guides or videos of the site.
-        return cleaned
-
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(

@@ -66,15 +66,11 @@ class EventCreateView(generic.CreateView):
         event.created_by = self.request.user
         event.status = EventStatus.DRAFT
         event.save()
-        self.form.save_m2m() if hasattr(self.form, "save_m2m") else None
         return event
 
 
 class EventEditView(ScopedEventMixin, generic.EditView):
     template_name = "campaigns/admin/event_edit.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
