@@ -207,3 +207,24 @@ def test_valid_event_is_created_as_a_draft_of_its_creator(client, world):
     assert response.status_code == 302, response.context["form"].errors
     event = OutreachEvent.objects.get(attendance=42)
     assert (event.status, event.created_by) == ("draft", world["coord_a"])
+
+
+def test_materials_handed_out_are_saved_with_the_event(client, world, site_tree):
+    poster = factories.PosterPageFactory(parent=site_tree["library"])
+    client.force_login(world["coord_a"])
+    response = client.post(
+        "/admin/campaigns/events/new/",
+        event_form_data(
+            world,
+            attendance="55",
+            **{
+                "material_lines-TOTAL_FORMS": "1",
+                "material_lines-0-material": str(poster.pk),
+                "material_lines-0-quantity": "40",
+                "material_lines-0-id": "",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    event = OutreachEvent.objects.get(attendance=55)
+    assert list(event.material_lines.values_list("material_id", "quantity")) == [(poster.pk, 40)]
