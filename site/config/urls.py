@@ -17,6 +17,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/reach/", campaign_api.reach, name="api_reach"),
     path("api/v1/materials/", campaign_api.materials, name="api_materials"),
     path("api/v1/schema.json", campaign_api.schema, name="api_schema"),

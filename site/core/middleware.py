@@ -33,3 +33,39 @@ class SiteLocaleMiddleware(LocaleMiddleware):
                 response.headers.setdefault("Content-Language", translation.get_language())
                 return response
         return super().process_response(request, response)
+
+
+# Public pages load only their own styles, images and media: no inline script or style.
+PUBLIC_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "media-src 'self'",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy for what the public sees, Permissions-Policy everywhere.
+
+    Editors browsing the site while signed in get Wagtail's user bar, which brings its own
+    inline code, and the admin is Wagtail's: the strict policy covers anonymous readers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        user = getattr(request, "user", None)
+        if not request.path.startswith("/admin/") and not getattr(user, "is_authenticated", False):
+            response.headers.setdefault("Content-Security-Policy", PUBLIC_CSP)
+        return response

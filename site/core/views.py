@@ -1,7 +1,7 @@
 """Site-wide public views: search, robots.txt and the sitemap."""
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
@@ -99,3 +99,39 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """Database, cache and task broker, each "ok" or the error; 503 if any is down."""
+    from django.core.cache import cache
+    from django.db import connection
+
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception as error:  # report, never raise: this is what monitors read
+        checks["database"] = f"error: {error.__class__.__name__}"
+    try:
+        cache.set("healthz", "1", 10)
+        checks["cache"] = "ok" if cache.get("healthz") == "1" else "error: no value back"
+    except Exception as error:
+        checks["cache"] = f"error: {error.__class__.__name__}"
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"] = "ok (tasks run inline)"
+    else:
+        try:
+            from config.celery import app
+
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=2)
+            checks["broker"] = "ok"
+        except Exception as error:
+            checks["broker"] = f"error: {error.__class__.__name__}"
+    healthy = all(value.startswith("ok") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )
