@@ -165,7 +165,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks are acknowledged after they finish, so a worker that dies mid-task hands it to
+# another; they are written to be safe to run twice. The visibility timeout must exceed the
+# longest task, or Redis hands a running task out a second time.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 60 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE = {
+    "publish-scheduled-pages": {
+        "task": "core.tasks.publish_scheduled_pages",
+        "schedule": 5 * 60,
+    },
     "weekly-team-summaries": {
         "task": "campaigns.tasks.send_weekly_summaries",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
