@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import permissions
-from .models import Campaign, OutreachEvent
+from .models import Campaign, Team
 
 
 class OutreachEventForm(WagtailAdminModelForm):
@@ -36,7 +36,7 @@ class ReachFilterForm(forms.Form):
         queryset=Campaign.objects.none(), required=False, label=_("Campaign")
     )
     team = forms.ModelChoiceField(
-        queryset=OutreachEvent.team.field.related_model.objects.none(),
+        queryset=Team.objects.none(),
         required=False,
         label=_("Team"),
     )

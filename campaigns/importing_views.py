@@ -3,7 +3,6 @@
 import csv
 import io
 import uuid
-from pathlib import Path
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -24,10 +23,6 @@ class ImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows even if some rows are invalid"), required=False
     )
-
-
-def _pending_dir() -> Path:
-    return services._import_dir()
 
 
 def import_view(request):
@@ -62,7 +57,7 @@ def import_view(request):
             form.add_error("file", str(error))
             return TemplateResponse(request, "campaigns/admin/import.html", context)
         token = uuid.uuid4().hex
-        (_pending_dir() / token).write_bytes(content)
+        (services.import_dir() / token).write_bytes(content)
         request.session[SESSION_KEY] = {
             "token": token,
             "name": upload.name,
@@ -78,7 +73,7 @@ def import_view(request):
 
 def _confirm(request):
     pending = request.session.pop(SESSION_KEY, None)
-    path = _pending_dir() / pending["token"] if pending else None
+    path = services.import_dir() / pending["token"] if pending else None
     if not pending or not path.exists():
         messages.error(request, _("That upload has expired; please upload the file again."))
         return redirect("campaigns_events:import")

@@ -458,7 +458,7 @@ def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool):
 
     dataset_rows = len(read_spreadsheet(content, filename))
     stored_as = uuid.uuid4().hex
-    (_import_dir() / stored_as).write_bytes(content)
+    (import_dir() / stored_as).write_bytes(content)
     job = ImportJob.objects.create(
         user=user,
         filename=filename,
@@ -471,7 +471,7 @@ def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool):
     return job
 
 
-def _import_dir():
+def import_dir():
     from pathlib import Path
 
     folder = Path(settings.PRIVATE_MEDIA_ROOT) / "imports"
@@ -497,7 +497,7 @@ def run_import(job) -> None:
         cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows))), 24 * 3600)
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-    path = _import_dir() / job.stored_as
+    path = import_dir() / job.stored_as
     try:
         report = import_events(
             content=path.read_bytes(),

@@ -173,8 +173,7 @@ def export_events_view(request):
         values = [v for v in request.GET.getlist(name) if v]
         if values:
             try:
-                events = events.filter(**{f"{name}__in": values})
-                events.exists()
+                events = events.filter(**{f"{name}__in": values})  # bad ids raise here
             except (ValueError, ValidationError):
                 events = events.none()
     resource = OutreachEventResource(chinese_headers=request.GET.get("headers") != "en")
@@ -361,7 +360,3 @@ class CampaignsViewSetGroup(ViewSetGroup):
     menu_icon = "flag"
     menu_order = 150
     items = (OutreachEventViewSet, CampaignViewSet, TeamViewSet, VenueViewSet, TrackedLinkViewSet)
-
-
-def event_url(event) -> str:
-    return reverse("campaigns_events:edit", args=[event.pk])

@@ -65,7 +65,7 @@ def test_running_the_same_job_twice_does_not_duplicate(world, django_capture_on_
             content=content(world, 10), filename="e.csv", user=world["manager"], skip_invalid=False
         )
     ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if the worker died
-    (services._import_dir() / job.stored_as).write_bytes(content(world, 10))
+    (services.import_dir() / job.stored_as).write_bytes(content(world, 10))
     run_import_job(job.pk)
     assert OutreachEvent.objects.filter(external_id__startswith="B").count() == 10
     job.refresh_from_db()
