@@ -98,7 +98,11 @@ WSGI_APPLICATION = "config.wsgi.application"
 # SQLite is the embedded default; production sets DATABASE_URL (postgres://…).
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", 60)),
+        # A connection the database dropped (restart, failover) is replaced on the next
+        # request instead of failing it.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -158,6 +162,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Anonymous visitors' public pages are cached whole for this many seconds (0: off), one
+# copy per URL (the language is in the path) and per elder-mode setting; publishing
+# anything invalidates them all (core/page_cache.py).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 
 # Without REDIS_URL, Celery tasks run inline in the calling process (the demo).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
