@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
 
+from core.content_generation import current_generation
+
 from .models import LIBRARY_MODELS, MATERIAL_MODELS, AlertPage, Audience, ScamType
 
 FORMAT_LABELS = {
@@ -23,31 +25,8 @@ LIBRARY_FORMATS = [model.format_key for model in LIBRARY_MODELS]
 CARD_IMAGE_SPECS = ("fill-480x320", "fill-960x640")
 
 
-GENERATION_KEY = "materials:content-generation"
-
-
-def _generation() -> int:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        generation = 1
-        cache.add(GENERATION_KEY, generation, None)
-    return generation
-
-
-def content_changed() -> None:
-    """Invalidate every cached navigation value at once (publish, move, snippet edit…).
-
-    Cached values carry the generation number in their key, so bumping it retires them
-    all, including those of descendants whose URLs changed in a move.
-    """
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, None)
-
-
 def cached(key: str, compute, timeout: int = 60 * 60):
-    full_key = f"{key}:g{_generation()}"
+    full_key = f"{key}:g{current_generation()}"
     value = cache.get(full_key)
     if value is None:
         value = compute()

@@ -1,12 +1,15 @@
-"""Keep cached navigation, filter options and language links in step with editors' changes."""
+"""Keep cached pages, navigation, filter options and language links in step with editors'
+changes: each of these signals retires everything cached (core.content_generation)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from core.content_generation import content_changed
+from core.models import SiteDocument, SiteImage, SiteSettings
+
 from .models import Audience, ScamType
-from .selectors import content_changed
 
 
 @receiver(page_published)
@@ -19,5 +22,30 @@ from .selectors import content_changed
 @receiver(post_delete, sender=Audience)
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+@receiver(post_delete, sender=SiteImage)
+@receiver(post_delete, sender=SiteDocument)
 def site_content_changed(sender, **kwargs):
+    content_changed()
+
+
+# Bookkeeping saves (Wagtail fills in a file's size or hash lazily, sometimes while a page
+# renders) change nothing a reader sees and must not empty the cache.
+BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
+
+
+@receiver(post_save, sender=SiteSettings)
+def site_settings_changed(sender, created=False, **kwargs):
+    # Wagtail creates a site's settings row with the defaults on first use, often while a
+    # page renders; that changes nothing on the page.
+    if not created:
+        content_changed()
+
+
+@receiver(post_save, sender=SiteImage)
+@receiver(post_save, sender=SiteDocument)
+def media_changed(sender, update_fields=None, **kwargs):
+    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
+        return
     content_changed()
