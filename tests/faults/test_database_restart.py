@@ -103,12 +103,10 @@ def test_database_down_gives_quick_clean_errors_and_the_site_recovers_when_it_re
     health = fault_server.get("/healthz", timeout=10)
     assert health.status == 503
     assert health.seconds < 5
-    assert json.loads(health.body) == {
-        "status": "error",
-        "database": "error: OperationalError",
-        "cache": "ok",
-        "broker": "ok (tasks run inline)",
-    }
+    checks = json.loads(health.body)
+    assert checks.pop("status") == "error"
+    assert checks.pop("database") == "error: OperationalError"
+    assert all(value.startswith("ok") for value in checks.values()), checks  # only the database
 
     robots = fault_server.get("/robots.txt")  # what needs no database still works
     assert robots.status == 200
