@@ -153,8 +153,8 @@ def _template(kind: str):
     return response
 
 
-def import_job_view(request, pk):
-    """Progress and outcome of a background import (the uploader's own, or any for managers)."""
+def _visible_job(request, pk):
+    """The uploader's own background import, or any for managers; else 404."""
     from django.shortcuts import get_object_or_404
 
     from .models import ImportJob
@@ -164,7 +164,18 @@ def import_job_view(request, pk):
     jobs = ImportJob.objects.all()
     if not permissions.is_manager(request.user):
         jobs = jobs.filter(user=request.user)
-    job = get_object_or_404(jobs, pk=pk)
+    return get_object_or_404(jobs, pk=pk)
+
+
+def import_job_view(request, pk):
+    """Progress and outcome of a background import; POST sends a waiting one again."""
+    job = _visible_job(request, pk)
+    if request.method == "POST":
+        if job.waiting_for_queue and services.send_import_job(job.pk):
+            messages.success(request, _("The import was handed to the task queue."))
+        elif job.waiting_for_queue:
+            messages.error(request, _("The task queue is still unreachable; try again later."))
+        return redirect("campaigns_events:import_job", job.pk)
     return TemplateResponse(
         request,
         "campaigns/admin/import_job.html",

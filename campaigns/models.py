@@ -533,6 +533,8 @@ class ImportJob(models.Model):
     report = models.JSONField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the task queue accepted it; empty while the queue was unreachable.
+    sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -540,3 +542,7 @@ class ImportJob(models.Model):
 
     def __str__(self):
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def waiting_for_queue(self) -> bool:
+        return self.status == self.Status.QUEUED and self.sent_at is None

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -27,6 +28,8 @@ from .models import (
     TrackedLink,
     Venue,
 )
+
+logger = logging.getLogger(__name__)
 
 SUMMED_FIELDS = (
     "attendance",
@@ -160,15 +163,68 @@ def update_rollups(before: dict | None, after: dict | None, *, venue=None) -> No
         _apply(new, +1)
 
 
+ROLLUP_FIGURES = (
+    "events",
+    *SUMMED_FIELDS,
+    "money_protected_yuan",
+    "headcount_events",
+    "sign_in_events",
+    "estimate_events",
+)
+ROLLUP_KEY = ("dimension", "key", "day", "campaign_id", "team_id")
+
+
+def _lock_rollups() -> None:
+    # On PostgreSQL, approvals (which update rollups) wait until the rebuild commits, and
+    # the rebuild reads only approvals committed before it: none is lost or counted twice.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {DailyReach._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
 def rebuild_reach_rollups() -> int:
     """Recompute every rollup row from the approved events (one GROUP BY per dimension)."""
     from .selectors import rollup_rows_from_events
 
     with transaction.atomic():
+        _lock_rollups()
         DailyReach.objects.all().delete()
         rows = rollup_rows_from_events()
         DailyReach.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+def repair_reach_rollups() -> int:
+    """Compare the rollups with the approved events; rebuild them if any figure differs.
+
+    Returns how many rollup rows were wrong (0 when all agree). The signals keep them
+    exact, so anything else means a write bypassed them (a raw SQL fix, a restored backup).
+    """
+    from .selectors import rollup_rows_from_events
+
+    def figures(values: dict) -> tuple:
+        return tuple(values.get(name) or 0 for name in ROLLUP_FIGURES)
+
+    with transaction.atomic():
+        _lock_rollups()
+        expected = {
+            tuple(getattr(row, name) for name in ROLLUP_KEY): figures(row.__dict__)
+            for row in rollup_rows_from_events()
+        }
+        stored = {
+            tuple(row[name] for name in ROLLUP_KEY): figures(row)
+            for row in DailyReach.objects.values(*ROLLUP_KEY, *ROLLUP_FIGURES)
+        }
+        empty = figures({})
+        wrong = sum(
+            1
+            for key in expected.keys() | stored.keys()
+            if expected.get(key, empty) != stored.get(key, empty)
+        )
+        if wrong:
+            logger.warning("reach rollups: %s rows disagreed with the events; rebuilt", wrong)
+            rebuild_reach_rollups()
+    return wrong
 
 
 def venue_changed(venue: Venue, before: dict) -> None:
@@ -454,7 +510,6 @@ def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool):
     from django.core.cache import cache
 
     from .models import ImportJob
-    from .tasks import run_import_job
 
     dataset_rows = len(read_spreadsheet(content, filename))
     stored_as = uuid.uuid4().hex
@@ -467,8 +522,35 @@ def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool):
         total_rows=dataset_rows,
     )
     cache.set(PROGRESS_KEY.format(job_id=job.pk), 0, 24 * 3600)
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    transaction.on_commit(lambda: send_import_job(job.pk))
     return job
+
+
+def send_import_job(job_id: int) -> bool:
+    """Hand a stored import to the task queue. If the queue cannot be reached the job
+    stays queued with a note saying so; the file is kept, and resend_unsent_imports (beat)
+    or the Retry button on the job page sends it again."""
+    from kombu.exceptions import OperationalError as BrokerUnavailable
+
+    from .models import ImportJob
+    from .tasks import run_import_job
+
+    try:
+        run_import_job.delay(job_id)
+    except (BrokerUnavailable, OSError) as error:
+        logger.warning("import job %s not sent, task queue unavailable: %s", job_id, error)
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            error=_(
+                "The task queue could not be reached. Your file is saved and nothing is "
+                "lost: it will be sent again automatically within minutes, or press "
+                "“Retry now”."
+            )
+        )
+        return False
+    ImportJob.objects.filter(pk=job_id, sent_at__isnull=True).update(
+        sent_at=timezone.now(), error=""
+    )
+    return True
 
 
 def import_dir():
@@ -479,48 +561,67 @@ def import_dir():
     return folder
 
 
-def run_import(job) -> None:
+def run_import(job_id: int) -> None:
     """Run a queued import: validate everything, then save all-or-nothing (or the valid
-    rows). Safe to run again after a crash: the database work is one transaction, and
-    re-importing the same rows matches them instead of duplicating them."""
+    rows).
+
+    The rows and the job's outcome are written in one transaction, so a worker killed at
+    any moment leaves either nothing or everything, and the job still says what happened.
+    The job row stays locked meanwhile: a second delivery of the same task (Redis hands a
+    message out again after a crash) skips a job that is running and finds a finished one
+    done. Re-running after a crash therefore ends exactly as an uninterrupted run would.
+    """
     from django.core.cache import cache
 
     from .models import ImportJob
 
-    key = PROGRESS_KEY.format(job_id=job.pk)
+    key = PROGRESS_KEY.format(job_id=job_id)
+    if not ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).exists():
+        return
     # Progress goes to the cache: the import's own transaction hides database writes.
-
-    done = [0]
-
-    def progress(rows):
-        done[0] += rows
-        cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows))), 24 * 3600)
-
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
-    path = import_dir() / job.stored_as
-    try:
-        report = import_events(
-            content=path.read_bytes(),
-            filename=job.filename,
-            user=job.user,
-            skip_invalid=job.skip_invalid,
-            progress=progress,
+    ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.RUNNING
+    )
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .select_related("user")
+            .filter(pk=job_id)
+            .exclude(status=ImportJob.Status.DONE)
+            .first()
         )
-    except UnreadableFile as error:
-        job.status, job.error = ImportJob.Status.FAILED, str(error)
-    else:
-        job.status = ImportJob.Status.DONE
-        job.report = {
-            "new": report.new,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "invalid": report.invalid,
-            "saved": report.saved,
-            "problems": [[p.row, p.column, str(p.message)] for p in report.problems[:500]],
-        }
-        path.unlink(missing_ok=True)
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "report", "finished_at"])
+        if job is None:
+            return  # finished meanwhile, or another worker is running it right now
+        done = [0]
+
+        def progress(rows):
+            done[0] += rows
+            cache.set(key, min(99, int(100 * done[0] / max(1, job.total_rows))), 24 * 3600)
+
+        path = import_dir() / job.stored_as
+        try:
+            report = import_events(
+                content=path.read_bytes(),
+                filename=job.filename,
+                user=job.user,
+                skip_invalid=job.skip_invalid,
+                progress=progress,
+            )
+        except UnreadableFile as error:
+            job.status, job.error = ImportJob.Status.FAILED, str(error)
+        else:
+            job.status, job.error = ImportJob.Status.DONE, ""
+            job.report = {
+                "new": report.new,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "invalid": report.invalid,
+                "saved": report.saved,
+                "problems": [[p.row, p.column, str(p.message)] for p in report.problems[:500]],
+            }
+            transaction.on_commit(lambda: path.unlink(missing_ok=True))
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "report", "finished_at"])
     cache.set(key, 100, 24 * 3600)
 
 

@@ -1,52 +1,105 @@
-"""Celery tasks for campaigns. Thin: fetch, then call a service or selector."""
+"""Celery tasks for campaigns. Thin: fetch, then call a service or selector.
+
+All are safe to run twice (acks_late hands a task to another worker after a crash) and
+retry transient database errors with backoff (core.tasks.RETRY_BACKOFF).
+"""
 
 import datetime
+import smtplib
 
 from celery import shared_task
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.tasks import RETRY_BACKOFF, TRANSIENT_ERRORS
+
 from .models import Team
 from .selectors import ReachFilters, pending_events, reach_report
 
+SUMMARY_SENT_KEY = "campaigns:weekly-summary-sent:{team_id}:{week_start}"
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
 def send_weekly_summaries() -> int:
-    """Email each team lead last week's reach and what waits for them (Celery beat, Monday)."""
-    today = timezone.localdate()
-    week_start = today - datetime.timedelta(days=7)
-    sent = 0
-    for team in Team.objects.select_related("lead").exclude(lead__isnull=True):
-        lead = team.lead
-        if not lead.email or not lead.is_active:
-            continue
-        filters = ReachFilters(
-            team=team, date_from=week_start, date_to=today - datetime.timedelta(days=1)
-        )
-        with translation.override("zh-hans"):
-            context = {
-                "team": team,
-                "lead": lead,
-                "week_start": week_start,
-                "today": today,
-                "report": reach_report(user=lead, filters=filters),
-                "pending": pending_events(user=lead, filters=ReachFilters(team=team)),
-            }
-            subject = render_to_string("campaigns/email/weekly_subject.txt", context).strip()
-            body = render_to_string("campaigns/email/weekly_body.txt", context)
-        send_mail(subject, body, None, [lead.email])
-        sent += 1
-    return sent
+    """Queue last week's summary for each team lead (Celery beat, Monday 08:00).
+
+    One task per team, so a mail server refusing one lead does not hold up or repeat the
+    others."""
+    week_start = timezone.localdate() - datetime.timedelta(days=7)
+    team_ids = list(Team.objects.exclude(lead__isnull=True).values_list("pk", flat=True))
+    for team_id in team_ids:
+        send_weekly_summary.delay(team_id, week_start.isoformat())
+    return len(team_ids)
 
 
-@shared_task(acks_late=True, time_limit=60 * 60, soft_time_limit=55 * 60)
+@shared_task(
+    acks_late=True,
+    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPException, ConnectionError),
+    **RETRY_BACKOFF,
+)
+def send_weekly_summary(team_id: int, week_start: str) -> bool:
+    """Email one team lead the reach of the week starting week_start and what waits for
+    them. Sent at most once per team and week, however often the task runs."""
+    start = datetime.date.fromisoformat(week_start)
+    sent_key = SUMMARY_SENT_KEY.format(team_id=team_id, week_start=week_start)
+    team = Team.objects.select_related("lead").filter(pk=team_id).first()
+    if team is None or team.lead is None or cache.get(sent_key):
+        return False
+    lead = team.lead
+    if not lead.email or not lead.is_active:
+        return False
+    end = start + datetime.timedelta(days=6)
+    with translation.override("zh-hans"):
+        context = {
+            "team": team,
+            "lead": lead,
+            "week_start": start,
+            "today": end + datetime.timedelta(days=1),
+            "report": reach_report(
+                user=lead, filters=ReachFilters(team=team, date_from=start, date_to=end)
+            ),
+            "pending": pending_events(user=lead, filters=ReachFilters(team=team)),
+        }
+        subject = render_to_string("campaigns/email/weekly_subject.txt", context).strip()
+        body = render_to_string("campaigns/email/weekly_body.txt", context)
+    send_mail(subject, body, None, [lead.email])
+    cache.set(sent_key, True, 14 * 24 * 3600)
+    return True
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    time_limit=60 * 60,
+    soft_time_limit=55 * 60,
+    **RETRY_BACKOFF,
+)
 def run_import_job(job_id: int) -> None:
     """Import a large spreadsheet in the background (see services.run_import)."""
     from . import services
+
+    services.run_import(job_id)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
+def resend_unsent_imports() -> int:
+    """Send imports again that were uploaded while the task queue was unreachable."""
+    from . import services
     from .models import ImportJob
 
-    job = ImportJob.objects.filter(pk=job_id).select_related("user").first()
-    if job is None or job.status == ImportJob.Status.DONE:
-        return
-    services.run_import(job)
+    waiting = ImportJob.objects.filter(
+        status=ImportJob.Status.QUEUED,
+        sent_at__isnull=True,
+        created_at__lt=timezone.now() - datetime.timedelta(minutes=1),
+    ).values_list("pk", flat=True)
+    return sum(services.send_import_job(job_id) for job_id in waiting)
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
+def check_reach_rollups() -> int:
+    """Nightly: compare the dashboard's rollups with the approved events, repair drift."""
+    from . import services
+
+    return services.repair_reach_rollups()

@@ -182,6 +182,25 @@ class MaterialPage(Page):
         return context
 
 
+# Print sizes at 300 dpi. Renditions never upscale, so a small original stays its own size.
+POSTER_PRINT_SIZES = {
+    "a4": "max-2480x3508",
+    "a3": "max-3508x4961",
+}
+# Everything a poster is shown at: print downloads, the page's responsive image, cards,
+# search results and the sharing card. Made by a worker when the poster is published.
+POSTER_RENDITION_SPECS = (
+    *POSTER_PRINT_SIZES.values(),
+    "max-400x566",
+    "max-800x1132",
+    "max-1200x1698",
+    "fill-480x320",
+    "fill-960x640",
+    "fill-160x120",
+    "fill-1200x630",
+)
+
+
 class PosterPage(MaterialPage):
     """A print-ready poster for markets, bank lobbies and notice boards."""
 

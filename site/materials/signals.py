@@ -1,6 +1,7 @@
 """Keep cached pages, navigation, filter options and language links in step with editors'
 changes: each of these signals retires everything cached (core.content_generation)."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Locale, Page, Site
@@ -9,7 +10,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from core.content_generation import content_changed
 from core.models import SiteDocument, SiteImage, SiteSettings
 
-from .models import Audience, ScamType
+from .models import Audience, PosterPage, ScamType
 
 
 @receiver(page_published)
@@ -49,3 +50,11 @@ def media_changed(sender, update_fields=None, **kwargs):
     if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
         return
     content_changed()
+
+
+@receiver(page_published, sender=PosterPage)
+def poster_published(sender, instance, **kwargs):
+    from .tasks import generate_poster_renditions
+
+    page_id = instance.pk
+    transaction.on_commit(lambda: generate_poster_renditions.delay(page_id), robust=True)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from .forms import FeedbackForm
-from .models import Audience, Feedback, ScamType
+from .models import POSTER_PRINT_SIZES, Audience, Feedback, ScamType
 from .selectors import (
     FORMAT_LABELS,
     LIBRARY_FORMATS,
@@ -138,13 +138,6 @@ def qr_code(request, page_id: int, fmt: str):
     return response
 
 
-# Print sizes at 300 dpi. Renditions never upscale, so a small original stays its own size.
-PRINT_SIZES = {
-    "a4": "max-2480x3508",
-    "a3": "max-3508x4961",
-}
-
-
 def poster_download(request, page_id: int, size: str):
     """Redirect to the poster at a print size, making the rendition on first request."""
     from .models import PosterPage
@@ -152,7 +145,7 @@ def poster_download(request, page_id: int, size: str):
     poster = get_object_or_404(PosterPage.objects.live().public(), pk=page_id)
     if size == "original":
         return HttpResponseRedirect(poster.image.file.url)
-    if size not in PRINT_SIZES:
+    if size not in POSTER_PRINT_SIZES:
         raise Http404
-    rendition = poster.image.get_rendition(PRINT_SIZES[size])
+    rendition = poster.image.get_rendition(POSTER_PRINT_SIZES[size])
     return HttpResponseRedirect(rendition.url)

@@ -104,3 +104,7 @@ def test_weekly_summary_reaches_each_team_lead(world):
     to_lead_a = next(m for m in mail.outbox if m.to == ["lead_a@example.org"])
     assert "42" in to_lead_a.body
     assert world["team_a"].name in to_lead_a.subject
+
+    # Beat firing twice (or a retried task) does not email anyone a second time.
+    assert send_weekly_summaries() == 2
+    assert len(mail.outbox) == 2

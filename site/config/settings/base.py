@@ -160,8 +160,19 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # django-redis rather than Django's own Redis backend: with IGNORE_EXCEPTIONS an
+            # unreachable Redis is a cache miss, so the site keeps serving pages without it.
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -173,22 +184,61 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 # Without REDIS_URL, Celery tasks run inline in the calling process (the demo).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Three queues, so a long import never holds up renditions or Wagtail's own tasks:
+#   imports  spreadsheet imports (long, few)
+#   media    poster renditions (CPU-heavy)
+#   default  everything else: Wagtail's background tasks, emails, scheduled publishing
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "campaigns.tasks.run_import_job": {"queue": "imports"},
+    "materials.tasks.*": {"queue": "media"},
+}
 # Tasks are acknowledged after they finish, so a worker that dies mid-task hands it to
 # another; they are written to be safe to run twice. The visibility timeout must exceed the
-# longest task, or Redis hands a running task out a second time.
+# longest task (and any countdown), or Redis hands a running task out a second time.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60))
+}
+# With the broker down, sending gives up after about a second (the caller records that
+# the work is waiting) instead of holding a web request for long.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.3,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Wagtail's own background work (reference index, frontend-cache purges, file clean-up)
+# goes through django-tasks; with a broker it runs on the same Celery workers.
+TASKS = {
+    "default": {
+        "BACKEND": "core.task_backend.CeleryTaskBackend"
+        if REDIS_URL
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-pages": {
         "task": "core.tasks.publish_scheduled_pages",
         "schedule": 5 * 60,
+    },
+    "resend-unsent-imports": {
+        "task": "campaigns.tasks.resend_unsent_imports",
+        "schedule": 5 * 60,
+    },
+    "check-reach-rollups": {
+        "task": "campaigns.tasks.check_reach_rollups",
+        "schedule": crontab(hour=3, minute=30),
     },
     "weekly-team-summaries": {
         "task": "campaigns.tasks.send_weekly_summaries",

@@ -1,0 +1,22 @@
+"""Media work done by the Celery workers (queue "media")."""
+
+from celery import shared_task
+
+from core.tasks import RETRY_BACKOFF, TRANSIENT_ERRORS
+
+
+# OSError: the image file on shared or object storage was briefly unreachable.
+@shared_task(acks_late=True, autoretry_for=(*TRANSIENT_ERRORS, OSError), **RETRY_BACKOFF)
+def generate_poster_renditions(page_id: int) -> int:
+    """Make a published poster's print sizes and display sizes ahead of the first reader.
+
+    A3 at 300 dpi takes seconds to resize; done here, neither the editor publishing nor
+    the first person pressing "download A3" waits for it. Idempotent: Wagtail keeps one
+    rendition per image and spec, so a second run finds them all made.
+    """
+    from .models import POSTER_RENDITION_SPECS, PosterPage
+
+    poster = PosterPage.objects.filter(pk=page_id).select_related("image").first()
+    if poster is None or poster.image is None:
+        return 0
+    return len(poster.image.get_renditions(*POSTER_RENDITION_SPECS))
