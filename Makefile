@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo setup install test lint messages clean
+.PHONY: demo setup install stack test lint messages clean
 
 demo: setup  ## set up everything and serve the demo site on http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -14,6 +14,9 @@ setup: install  ## migrate, compile translations, load the demo content (idempot
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py load_demo --host 127.0.0.1:$(PORT)
+
+stack: install  ## web, Celery worker and beat on PostgreSQL and Redis (private ones in .stack/)
+	$(PY) scripts/stack.py --port $(PORT)
 
 install: $(STAMP)
 
