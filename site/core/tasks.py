@@ -1,9 +1,14 @@
 """Site tasks run by Celery (beat schedules the periodic ones; see config/settings/base.py)."""
 
+import logging
+
 from celery import shared_task
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
 
 # A database that restarts or fails over surfaces as one of these; the work is retried
 # with exponential backoff (2, 4, 8 … seconds, capped) instead of being lost.
@@ -25,6 +30,13 @@ def publish_scheduled_pages() -> None:
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
 def run_django_task(module_path: str, args: list, kwargs: dict):
-    """Run one of Wagtail's django-tasks tasks on a worker (core.task_backend)."""
+    """Run one of Wagtail's django-tasks tasks on a worker (core.task_backend).
+
+    Search-index and reference-index updates name an object; if it was deleted before
+    the worker got to it, there is nothing left to index."""
     task = import_string(module_path)
-    return task.call(*args, **kwargs)
+    try:
+        return task.call(*args, **kwargs)
+    except ObjectDoesNotExist:
+        logger.info("%s: %s no longer exists; nothing to do", module_path, args)
+        return None

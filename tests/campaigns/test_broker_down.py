@@ -15,6 +15,7 @@ from campaigns.models import ImportJob, OutreachEvent
 from campaigns.tasks import resend_unsent_imports
 from config.celery import app as celery_app
 from tests.campaigns.test_background_import import content
+from tests.celery_broker import restore_broker, use_broker
 
 
 def _closed_port() -> int:
@@ -35,11 +36,10 @@ def redis_down(settings, monkeypatch):
         }
     }
     settings.PAGE_CACHE_SECONDS = 600
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "broker_url", url)
-    celery_app._pool = None  # connect anew, to the dead address
+    use_broker(monkeypatch, url)
     yield url
-    celery_app._pool = None
+    monkeypatch.undo()
+    restore_broker()
     caches["default"].close()
 
 
