@@ -4,12 +4,10 @@ Models stay thin: validation in clean() and database constraints; writes that to
 than one row (status changes, rollups, scans) live in services.py.
 """
 
-import os
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -356,28 +354,11 @@ def evidence_upload_path(instance, filename):
     return f"{instance.event_id}/{filename}"
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Private files: outside MEDIA_ROOT, URLs go through a permission-checking view."""
-
-    def __init__(self):
-        super().__init__()
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        from django.urls import reverse
-
-        return reverse("campaigns_evidence", args=[name])
-
-
 def evidence_storage():
-    return EvidenceStorage()
+    """Private storage (settings.STORAGES["private"]: local disk or a private bucket)."""
+    from django.core.files.storage import storages
+
+    return storages["private"]
 
 
 class EventPhoto(models.Model):

@@ -20,7 +20,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from .content_generation import GENERATION_KEY, current_generation
 from .context_processors import CARE_MODE_COOKIE
@@ -90,6 +90,10 @@ class PageCacheMiddleware:
         if _may_store(request, response):
             # Elder mode arrives in a cookie: shared caches downstream must keep variants apart.
             patch_vary_headers(response, ["Cookie"])
+            if settings.WAGTAILFRONTENDCACHE:
+                # A CDN in front may keep it as long as we do: publishing purges it there
+                # too (materials.signals.purge_frontend_cache).
+                patch_cache_control(response, public=True, s_maxage=seconds)
             # The generation read before rendering: if something was published meanwhile,
             # this copy is already outdated and will not be served.
             headers = [

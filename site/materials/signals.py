@@ -1,6 +1,7 @@
 """Keep cached pages, navigation, filter options and language links in step with editors'
 changes: each of these signals retires everything cached (core.content_generation)."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -58,3 +59,21 @@ def poster_published(sender, instance, **kwargs):
 
     page_id = instance.pk
     transaction.on_commit(lambda: generate_poster_renditions.delay(page_id), robust=True)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def purge_frontend_cache(sender, instance, **kwargs):
+    """Tell the CDN or proxy in front (settings.WAGTAILFRONTENDCACHE) to drop the page, the
+    pages listing it (its parents up to the home page) and the sitemap. The purge requests
+    are a Wagtail background task, sent by a worker once the publish has committed."""
+    if not settings.WAGTAILFRONTENDCACHE:
+        return
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    batch = PurgeBatch()
+    batch.add_pages([instance, *instance.get_ancestors().filter(depth__gt=1).specific()])
+    site = instance.get_site()
+    if site is not None:
+        batch.add_url(site.root_url + "/sitemap.xml")
+    batch.purge()

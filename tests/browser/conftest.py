@@ -74,11 +74,19 @@ def demo_site(tmp_path_factory):
     """
     workdir = tmp_path_factory.mktemp("demo-site")
     port = _free_port()
+    database_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
+    postgres = _scratch_postgres_database(os.environ.get("DATABASE_URL", ""))
+    if postgres:
+        database_url = next(postgres)
     env = {
-        **os.environ,
+        # No REDIS_URL: the demo runs its tasks inline, as `make demo` does.
+        **{k: v for k, v in os.environ.items() if k != "REDIS_URL"},
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{workdir / 'demo.sqlite3'}",
+        "DATABASE_URL": database_url,
         "MEDIA_ROOT": str(workdir / "media"),
+        # As in production: readers get cached pages, so the tests catch a cached copy
+        # leaking between elder mode and standard text, or between languages.
+        "PAGE_CACHE_SECONDS": "600",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (
@@ -101,6 +109,34 @@ def demo_site(tmp_path_factory):
     finally:
         server.terminate()
         server.wait(timeout=10)
+        if postgres:
+            next(postgres, None)  # drops the scratch database
+
+
+def _scratch_postgres_database(test_database_url: str):
+    """When the suite runs on PostgreSQL, the demo gets a scratch database on the same
+    server (yields its URL, then drops it); None on SQLite."""
+    if not test_database_url.startswith(("postgres://", "postgresql://")):
+        return None
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    name = "fangzha_browser_demo"
+    maintenance = urlunsplit(urlsplit(test_database_url)._replace(path="/postgres"))
+
+    def lifecycle():
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        yield urlunsplit(urlsplit(test_database_url)._replace(path=f"/{name}"))
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            try:
+                conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            except psycopg.errors.ObjectInUse:
+                pass  # a straggling connection; the next run drops it first
+
+    return lifecycle()
 
 
 def _free_port() -> int:

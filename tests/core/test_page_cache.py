@@ -1,5 +1,8 @@
 """The whole-page cache for anonymous readers (core/page_cache.py)."""
 
+import http.server
+import threading
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -142,3 +145,49 @@ def test_the_cache_is_off_when_page_cache_seconds_is_zero(client, settings, guid
     client.get(guide.url)
     response, queries = fetch(client, guide.url)
     assert "X-Page-Cache" not in response and queries > 0
+
+
+class PurgeRecorder(http.server.BaseHTTPRequestHandler):
+    """A stand-in for Varnish: records the PURGE requests it receives."""
+
+    received: list = []
+
+    def do_PURGE(self):  # noqa: N802
+        self.received.append((self.headers["Host"], self.path))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def purge_server(settings):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    PurgeRecorder.received = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    settings.WAGTAILFRONTENDCACHE = {
+        "proxy": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{server.server_address[1]}",
+        }
+    }
+    yield PurgeRecorder.received
+    server.shutdown()
+
+
+def test_publishing_purges_the_page_its_lists_and_the_sitemap_from_a_cdn(
+    client, site_tree, guide, purge_server
+):
+    cached = client.get(guide.url)
+    assert "s-maxage=600" in cached["Cache-Control"] and "public" in cached["Cache-Control"]
+
+    guide.save_revision().publish()
+    purged = {path for host, path in purge_server}
+    assert {guide.url, site_tree["library"].url, "/zh-hans/", "/sitemap.xml"} <= purged
+    assert {host for host, path in purge_server} == {"testserver"}
+
+
+def test_without_a_cdn_pages_do_not_invite_shared_caches_to_keep_them(client, guide):
+    assert "s-maxage" not in client.get(guide.url).get("Cache-Control", "")

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.db import connection
@@ -30,18 +31,31 @@ def _missing() -> str | None:
             "a worker process cannot see an SQLite test database; run with "
             "DATABASE_URL=postgres://… (CI's PostgreSQL pass does)"
         )
-    if not shutil.which("redis-server"):
+    if not shutil.which("redis-server") and not os.environ.get("REDIS_URL"):
         return "redis-server is not installed (apt-get install redis-server)"
     return None
 
 
 @pytest.fixture(scope="session")
 def redis_url():
+    """The Redis in REDIS_URL (database 15, emptied first) if it answers, else a private
+    redis-server on a free port."""
     reason = _missing()
     if reason:
         if os.environ.get("FANGZHA_REQUIRE_SERVICES") == "1":
             pytest.fail(f"worker tests are required here but {reason}", pytrace=False)
         pytest.skip(reason)
+    given = os.environ.get("REDIS_URL")
+    if given:
+        import redis
+
+        test_url = urlunsplit(urlsplit(given)._replace(path="/15"))
+        try:
+            redis.Redis.from_url(test_url, socket_connect_timeout=1).flushdb()
+        except redis.RedisError as error:
+            pytest.fail(f"REDIS_URL={given} does not answer: {error}", pytrace=False)
+        yield test_url
+        return
     port = _free_port()
     workdir = tempfile.mkdtemp(prefix="fangzha-redis-")
     server = subprocess.Popen(  # noqa: S603

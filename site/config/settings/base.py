@@ -154,6 +154,48 @@ SERVE_MEDIA = env_bool("SERVE_MEDIA", False)
 # Evidence photos of outreach events: never under MEDIA_ROOT, served only through a view
 # that checks the user's team (campaigns.views.evidence_photo).
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+
+# Uploads live on local disk unless a bucket is named: then on S3 or any S3-compatible
+# object store (MinIO, Ceph, Alibaba OSS, Tencent COS), through django-storages (extra
+# "s3"). Credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+# Evidence photos go to the same bucket under private/, never public, still served only
+# through the permission-checking view.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "campaigns.storage.PrivateFileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if AWS_STORAGE_BUCKET_NAME:
+    import importlib.util
+
+    if importlib.util.find_spec("storages") is None:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            "AWS_STORAGE_BUCKET_NAME is set but django-storages is not installed: "
+            "pip install -e '.[s3]'"
+        )
+    _s3 = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "location": "media",
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,  # CDN for media
+            "querystring_auth": False,  # public material: plain, cacheable URLs
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "campaigns.storage.PrivateS3Storage",
+        "OPTIONS": {**_s3, "location": "private", "default_acl": "private"},
+    }
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # --- Cache and tasks -------------------------------------------------------------------
@@ -180,6 +222,30 @@ else:
 # copy per URL (the language is in the path) and per elder-mode setting; publishing
 # anything invalidates them all (core/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
+
+# A CDN or caching proxy in front (docs/scaling.md) is told to drop a page, its parents
+# (lists that show it) and the sitemap when it is published or unpublished
+# (materials.signals). One of:
+#   FRONTEND_CACHE_PURGE_URL      Varnish, nginx or Squid accepting PURGE, e.g. http://varnish:80
+#   FRONTEND_CACHE_CLOUDFLARE_TOKEN + FRONTEND_CACHE_CLOUDFLARE_ZONEID
+#   FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID   (needs boto3 and AWS credentials)
+WAGTAILFRONTENDCACHE = {}
+if os.environ.get("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE["proxy"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": os.environ["FRONTEND_CACHE_PURGE_URL"],
+    }
+if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN"):
+    WAGTAILFRONTENDCACHE["cloudflare"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+        "BEARER_TOKEN": os.environ["FRONTEND_CACHE_CLOUDFLARE_TOKEN"],
+        "ZONEID": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONEID", ""),
+    }
+if os.environ.get("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"):
+    WAGTAILFRONTENDCACHE["cloudfront"] = {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudfrontBackend",
+        "DISTRIBUTION_ID": os.environ["FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID"],
+    }
 
 # Without REDIS_URL, Celery tasks run inline in the calling process (the demo).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
