@@ -60,3 +60,27 @@ def test_production_settings_pass_the_deploy_checklist():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_gunicorn_configuration_loads_the_site():
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
+        "ALLOWED_HOSTS": "fangzha.example",
+        "WEB_CONCURRENCY": "3",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+    printed = dict(
+        (line.split("=", 1)[0].strip(), line.split("=", 1)[1].strip())
+        for line in result.stdout.splitlines()
+        if "=" in line
+    )
+    assert printed["wsgi_app"] == "config.wsgi" and printed["workers"] == "3"
