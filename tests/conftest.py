@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from wagtail.models import Locale, Page, Site
 
+from core.content_generation import recent_values
 from tests import factories
 
 
@@ -10,8 +11,10 @@ from tests import factories
 def empty_cache():
     """Cached navigation must not outlive the test data it was computed from."""
     cache.clear()
+    recent_values.clear()
     yield
     cache.clear()
+    recent_values.clear()
 
 
 @pytest.fixture

@@ -4,13 +4,25 @@ Publishing, unpublishing, moving or deleting a page, or editing a snippet, image
 site settings bumps it (materials.signals); anything cached under an older value is never
 served again, so one increment retires every cached copy at once, on every process that
 shares the cache.
+
+Reading it costs a cache round trip, so a request reads it once (the page cache
+middleware does, see remember_for_request) and everything rendered in that request uses
+that value. Values cached under a generation never change, so the process also keeps the
+most recent ones in memory (cached()), saving the round trips to Redis for them.
 """
 
+import contextvars
 import time
+from collections import OrderedDict
+from threading import Lock
 
 from django.core.cache import cache
 
 GENERATION_KEY = "site:content-generation"
+
+_request_generation: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "request_generation", default=None
+)
 
 
 def _fresh_value() -> int:
@@ -19,12 +31,30 @@ def _fresh_value() -> int:
     return time.time_ns() // 1000
 
 
-def current_generation() -> int:
+def current_generation() -> int | None:
+    """The generation for this request (read once), or straight from the cache."""
+    generation = _request_generation.get()
+    if generation is not None:
+        return generation
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _fresh_value(), None)
         generation = cache.get(GENERATION_KEY)
     return generation
+
+
+def pinned_generation() -> int | None:
+    """The generation pinned for this request, if a public page is being served."""
+    return _request_generation.get()
+
+
+def remember_for_request(generation: int | None):
+    """Pin the generation for the rest of this request; returns a token for forget()."""
+    return _request_generation.set(generation)
+
+
+def forget(token) -> None:
+    _request_generation.reset(token)
 
 
 def content_changed() -> None:
@@ -33,3 +63,56 @@ def content_changed() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted or never set
         cache.set(GENERATION_KEY, _fresh_value(), None)
+    _request_generation.set(None)  # this request now sees the change too
+
+
+class _RecentValues:
+    """A small in-process LRU of values stored under generation-stamped keys."""
+
+    def __init__(self, size: int = 2000):
+        self.size = size
+        self.values: OrderedDict = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key):
+        with self.lock:
+            found = self.values.get(key)
+            if found is None:
+                return None
+            expires, value = found
+            if expires < time.monotonic():
+                del self.values[key]
+                return None
+            self.values.move_to_end(key)
+            return value
+
+    def put(self, key, value, timeout: float) -> None:
+        with self.lock:
+            self.values[key] = (time.monotonic() + timeout, value)
+            self.values.move_to_end(key)
+            while len(self.values) > self.size:
+                self.values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.values.clear()
+
+
+recent_values = _RecentValues()
+
+
+def cached(key: str, compute, timeout: int = 60 * 60):
+    """compute(), kept under this generation: in process memory, then the shared cache."""
+    generation = current_generation()
+    if generation is None:  # no working cache (Redis down): nothing can be trusted
+        return compute()
+    full_key = f"{key}:g{generation}"
+    value = recent_values.get(full_key)
+    if value is not None:
+        return value
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    recent_values.put(full_key, value, timeout)
+    return value

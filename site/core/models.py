@@ -1,7 +1,10 @@
 """Site-wide models: media with required alt text, site settings and the home page."""
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import models
+from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -10,6 +13,9 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from .content_generation import cached
+from .pages import CachedViewRestrictionsMixin
 
 
 class SiteImage(AbstractImage):
@@ -82,7 +88,29 @@ class SiteSettings(BaseSiteSetting):
         return "".join(ch for ch in self.hotline if ch.isdigit() or ch == "+")
 
 
-class HomePage(Page):
+def page_at_path(home: Page, path_components: list[str]) -> tuple:
+    """(app label, model name, id) of the page Wagtail's routing would reach at this path
+    below `home` without a routable page's sub-route taking over; () when there is none."""
+    url_path = home.url_path + "/".join(path_components) + "/"
+    page = Page.objects.filter(url_path=url_path).select_related("content_type").first()
+    if page is None:
+        return ()
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+
+    between = page.get_ancestors().filter(depth__gt=home.depth).specific()
+    for ancestor in between:
+        if isinstance(ancestor, RoutablePageMixin):
+            rest = page.url_path[len(ancestor.url_path) - 1 :]
+            try:
+                ancestor.resolve_subpage(rest)
+            except Http404:
+                continue
+            return ()  # that page's own route answers this URL
+    content_type = page.content_type
+    return (content_type.app_label, content_type.model, page.pk)
+
+
+class HomePage(CachedViewRestrictionsMixin, Page):
     """The front page: featured materials, latest alerts and entry points per audience."""
 
     hero_title = models.CharField(_("hero title"), max_length=120)
@@ -104,12 +132,32 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """Find a page below the home page in one query instead of one per path segment.
+
+        Which live page sits at a URL is remembered per content generation (any publish,
+        move or deletion retires it, see core.content_generation); Wagtail's own walk
+        down the tree handles the rest (sub-routes of routable pages, unknown URLs).
+        """
+        if path_components:
+            target = cached(
+                f"core:route:{self.pk}:{'/'.join(path_components)}",
+                lambda: page_at_path(self, path_components),
+            )
+            if target:
+                app_label, model_name, pk = target
+                page = apps.get_model(app_label, model_name).objects.filter(pk=pk).first()
+                if page is not None and page.live:
+                    return page.route(request, [])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from materials.selectors import featured_materials, latest_alerts
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured"] = featured_materials(self)
-        context["latest_alerts"] = latest_alerts(locale_id=self.locale_id)
+        # Lazy: the template's content_fragment usually has the lists rendered already.
+        context["featured"] = SimpleLazyObject(lambda: featured_materials(self))
+        context["latest_alerts"] = SimpleLazyObject(lambda: latest_alerts(locale_id=self.locale_id))
         return context
 
 

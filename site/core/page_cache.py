@@ -7,7 +7,9 @@ editing a snippet, an image or the site settings bumps it), and a copy from an o
 generation is never served, so one publish retires every page at once.
 
 A hit costs one cache round trip (the generation and the page are fetched together) and
-no database query: this middleware sits before sessions, authentication and Wagtail.
+no database query: this middleware sits before sessions, authentication and Wagtail. On
+every other request it pins the generation it read for the rest of the request, so the
+fragments cached under it need no further round trip for it.
 
 Only what is the same for every anonymous reader is stored: GET 200 responses of the
 views listed in CACHEABLE_VIEWS that set no cookie and do not forbid caching (Wagtail
@@ -20,9 +22,11 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .content_generation import GENERATION_KEY, current_generation
+from .content_generation import GENERATION_KEY, current_generation, forget, remember_for_request
 from .context_processors import CARE_MODE_COOKIE
 
 CACHEABLE_VIEWS = {"wagtail_serve", "search", "sitemap", "robots_txt"}
@@ -37,6 +41,18 @@ def cache_key(request) -> str:
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
     return f"{KEY_PREFIX}:{care}:{digest}"
+
+
+def _renders_site_content(request) -> bool:
+    """Whether the URL goes to one of CACHEABLE_VIEWS (other requests pass straight by)."""
+    # LocaleMiddleware has not run yet; language-prefixed routes resolve only under
+    # their own language.
+    language = translation.get_language_from_path(request.path_info)
+    try:
+        with translation.override(language or settings.LANGUAGE_CODE):
+            return resolve(request.path_info).url_name in CACHEABLE_VIEWS
+    except Resolver404:
+        return False
 
 
 def _may_use_cache(request) -> bool:
@@ -70,37 +86,50 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        seconds = settings.PAGE_CACHE_SECONDS
-        if not seconds or not _may_use_cache(request):
+        if not _renders_site_content(request):
             return self.get_response(request)
-
-        key = cache_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
+        seconds = settings.PAGE_CACHE_SECONDS
+        use_cache = bool(seconds) and _may_use_cache(request)
+        # One round trip for the content generation and, when the page may be cached,
+        # the page itself; the whole request then renders against that generation.
+        if use_cache:
+            key = cache_key(request)
+            found = cache.get_many([GENERATION_KEY, key])
+        else:
+            found = {GENERATION_KEY: cache.get(GENERATION_KEY)}
         generation = found.get(GENERATION_KEY) or current_generation()
-        entry = found.get(key)
-        if entry is not None and entry[0] == generation:
-            _, status, headers, content = entry
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response.headers[name] = value
-            response.headers[HEADER] = "hit"
-            return response
+        token = remember_for_request(generation)
+        try:
+            entry = found.get(key) if use_cache else None
+            if entry is not None and entry[0] == generation:
+                _, status, headers, content = entry
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response.headers[name] = value
+                response.headers[HEADER] = "hit"
+                return response
 
-        response = self.get_response(request)
-        if _may_store(request, response):
-            # Elder mode arrives in a cookie: shared caches downstream must keep variants apart.
-            patch_vary_headers(response, ["Cookie"])
-            if settings.WAGTAILFRONTENDCACHE:
-                # A CDN in front may keep it as long as we do: publishing purges it there
-                # too (materials.signals.purge_frontend_cache).
-                patch_cache_control(response, public=True, s_maxage=seconds)
-            # The generation read before rendering: if something was published meanwhile,
-            # this copy is already outdated and will not be served.
-            headers = [
-                (name, value)
-                for name, value in response.headers.items()
-                if name.lower() not in ("set-cookie", HEADER.lower())
-            ]
-            cache.set(key, (generation, response.status_code, headers, response.content), seconds)
-            response.headers[HEADER] = "miss"
-        return response
+            response = self.get_response(request)
+            if use_cache and _may_store(request, response):
+                self._store(key, generation, response, seconds)
+            return response
+        finally:
+            forget(token)
+
+    @staticmethod
+    def _store(key, generation, response, seconds) -> None:
+        # Elder mode arrives in a cookie: shared caches downstream must keep variants apart.
+        patch_vary_headers(response, ["Cookie"])
+        if settings.WAGTAILFRONTENDCACHE:
+            # A CDN in front may keep it as long as we do: publishing purges it there too
+            # (materials.signals.purge_frontend_cache).
+            patch_cache_control(response, public=True, s_maxage=seconds)
+        # The generation read before rendering: if something was published meanwhile,
+        # this copy is already outdated and will not be served.
+        headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in ("set-cookie", HEADER.lower())
+        ]
+        cache.set(key, (generation, response.status_code, headers, response.content), seconds)
+        response.headers[HEADER] = "miss"

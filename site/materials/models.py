@@ -27,6 +27,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
+from core.pages import CachedViewRestrictionsMixin
 from core.rich_text import SanitisedRichTextField
 
 from .forms import MaterialPageForm
@@ -99,7 +100,7 @@ class Audience(index.Indexed, Taxonomy):
         ]
 
 
-class MaterialPage(Page):
+class MaterialPage(CachedViewRestrictionsMixin, Page):
     """Fields every education material shares (abstract: no table of its own)."""
 
     summary = models.TextField(
@@ -522,7 +523,7 @@ class AlertPage(MaterialPage):
 AlertPage.edit_handler = AlertPage.build_edit_handler()
 
 
-class AlertIndexPage(RoutablePageMixin, Page):
+class AlertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """Alerts, newest first, with RSS and Atom feeds."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -561,7 +562,7 @@ class AlertIndexPage(RoutablePageMixin, Page):
         return AlertAtomFeed(self)(request)
 
 
-class MaterialIndexPage(RoutablePageMixin, Page):
+class MaterialIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """The materials library, with filters, and landing pages per audience and scam type."""
 
     intro = models.TextField(_("introduction"), blank=True)

@@ -3,14 +3,13 @@
 from collections.abc import Iterable, Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from core.content_generation import current_generation
+from core.content_generation import cached
 
 from .models import LIBRARY_MODELS, MATERIAL_MODELS, AlertPage, Audience, ScamType
 
@@ -23,15 +22,6 @@ FORMAT_LABELS = {
 }
 LIBRARY_FORMATS = [model.format_key for model in LIBRARY_MODELS]
 CARD_IMAGE_SPECS = ("fill-480x320", "fill-960x640")
-
-
-def cached(key: str, compute, timeout: int = 60 * 60):
-    full_key = f"{key}:g{current_generation()}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, timeout)
-    return value
 
 
 def active_locale_id() -> int | None:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.content_generation import content_changed
@@ -24,6 +24,8 @@ from .models import Audience, PosterPage, ScamType
 @receiver(post_delete, sender=Audience)
 @receiver(post_save, sender=Locale)
 @receiver(post_delete, sender=Locale)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
 @receiver(post_save, sender=Site)
 @receiver(post_delete, sender=Site)
 @receiver(post_delete, sender=SiteImage)

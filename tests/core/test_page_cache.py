@@ -123,6 +123,14 @@ def test_pages_with_view_restrictions_are_not_stored(client, guide):
     assert "password" in again.content.decode().lower()
 
 
+def test_restricting_a_cached_page_takes_effect_at_once(client, guide):
+    assert "识破冒充客服退款" in client.get(guide.url).content.decode()  # cached
+    PageViewRestriction.objects.create(page=guide, restriction_type="password", password="x")
+    restricted = client.get(guide.url)
+    assert restricted.get("X-Page-Cache") != "hit"
+    assert "识破冒充客服退款" not in restricted.content.decode().split("<main", 1)[-1]
+
+
 def test_searches_are_cached_per_query(client, guide):
     found = client.get("/zh-hans/search/", {"q": "客服"})
     assert found["X-Page-Cache"] == "miss" and "识破冒充客服退款" in found.content.decode()

@@ -86,7 +86,7 @@ SHARE_IMAGE_SPEC = "fill-1200x630"
 def share_image(context) -> dict:
     """A 1200×630 image for link previews (WeChat, social networks): the material's own
     image where it has one, else the site's default card."""
-    from materials.selectors import cached
+    from core.content_generation import cached
 
     request = context["request"]
     page = context.get("page")
@@ -101,3 +101,40 @@ def share_image(context) -> dict:
     # Cached until the next publish: the image lookup would cost a query on every view.
     url, width, height = cached(f"core:share-image:{getattr(page, 'pk', None)}", compute)
     return {"url": request.build_absolute_uri(url), "width": width, "height": height}
+
+
+class ContentFragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary_on):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        request = context.get("request")
+        if getattr(request, "is_preview", False):
+            return self.nodelist.render(context)  # a draft: never cached, never shared
+        from core.content_generation import cached
+
+        parts = [str(var.resolve(context)) for var in self.vary_on]
+        key = ":".join(["fragment", self.name, translation.get_language() or "", *parts])
+        return cached(key, lambda: self.nodelist.render(context))
+
+
+@register.tag
+def content_fragment(parser, token):
+    """Cache what the block renders until the site's content next changes.
+
+        {% content_fragment "guide-body" page.pk %}…{% endcontent_fragment %}
+
+    Keyed by the name, the language and the values given; kept under the content
+    generation (core.content_generation), so any publish retires it. Only for markup that
+    is the same for every reader of the page: nothing from the user, cookies or the query
+    string. Previews of drafts render afresh.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("content_fragment needs a name")
+    nodelist = parser.parse(("endcontent_fragment",))
+    parser.delete_first_token()
+    name = bits[1].strip("\"'")
+    return ContentFragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
