@@ -17,6 +17,7 @@ marks pages with view restrictions no-cache). Requests carrying a session (signe
 editors, who see the user bar) or pending messages always go to the views.
 """
 
+import functools
 import hashlib
 
 from django.conf import settings
@@ -45,12 +46,18 @@ def cache_key(request) -> str:
 
 def _renders_site_content(request) -> bool:
     """Whether the URL goes to one of CACHEABLE_VIEWS (other requests pass straight by)."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _path_renders_site_content(request.path_info, urlconf)
+
+
+@functools.lru_cache(maxsize=4096)  # the URLconf does not change while the process runs
+def _path_renders_site_content(path: str, urlconf) -> bool:
     # LocaleMiddleware has not run yet; language-prefixed routes resolve only under
     # their own language.
-    language = translation.get_language_from_path(request.path_info)
+    language = translation.get_language_from_path(path)
     try:
         with translation.override(language or settings.LANGUAGE_CODE):
-            return resolve(request.path_info).url_name in CACHEABLE_VIEWS
+            return resolve(path, urlconf).url_name in CACHEABLE_VIEWS
     except Resolver404:
         return False
 
