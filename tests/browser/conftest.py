@@ -6,7 +6,6 @@ FANGZHA_REQUIRE_BROWSER=1 so that a missing browser fails the run instead.
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -73,7 +74,7 @@ def demo_site(tmp_path_factory):
     browser sees exactly what a newcomer sees after `make demo`.
     """
     workdir = tmp_path_factory.mktemp("demo-site")
-    port = _free_port()
+    port = free_port()
     database_url = f"sqlite:///{workdir / 'demo.sqlite3'}"
     postgres = _scratch_postgres_database(os.environ.get("DATABASE_URL", ""))
     if postgres:
@@ -137,12 +138,6 @@ def _scratch_postgres_database(test_database_url: str):
                 pass  # a straggling connection; the next run drops it first
 
     return lifecycle()
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_serving(url: str, server, timeout: float = 30) -> None:

@@ -4,8 +4,6 @@ Real components: Celery and django-redis try to reach a Redis address where noth
 listens, exactly as they would during an outage.
 """
 
-import socket
-
 import pytest
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,18 +14,13 @@ from campaigns.tasks import resend_unsent_imports
 from config.celery import app as celery_app
 from tests.campaigns.test_background_import import content
 from tests.celery_broker import restore_broker, use_broker
-
-
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # closed again when the socket is
+from tests.processes import free_port
 
 
 @pytest.fixture
 def redis_down(settings, monkeypatch):
     """Cache and broker both point at a Redis that does not answer."""
-    url = f"redis://127.0.0.1:{_closed_port()}/0"
+    url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",

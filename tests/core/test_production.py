@@ -1,11 +1,6 @@
 """Production readiness that the whole suite can check: headers, health, deploy checks."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, run_in_production
 
 
 def test_public_pages_send_a_strict_content_security_policy(client, site_tree):
@@ -40,42 +35,16 @@ def test_healthz_reports_database_cache_and_broker(client, db):
 
 
 def test_production_settings_pass_the_deploy_checklist():
-    env = {
-        # The deploy environment: not the test run's (browser tests set an async flag).
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-        },
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "fangzha.example",
-    }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
+    result = run_in_production(
+        str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_gunicorn_configuration_loads_the_site():
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "fangzha.example",
-        "WEB_CONCURRENCY": "3",
-    }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "--check-config", "--print-config"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
+    result = run_in_production(
+        "-m", "gunicorn", "--check-config", "--print-config", WEB_CONCURRENCY="3"
     )
     assert result.returncode == 0, result.stderr
     printed = dict(

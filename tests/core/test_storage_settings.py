@@ -1,14 +1,11 @@
 """Where uploads live: local disk by default, an S3-compatible bucket when one is named."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.processes import ROOT, run_in_production
+
 PROBE = """
 import json
 from django.core.files.storage import default_storage, storages
@@ -25,20 +22,7 @@ print(json.dumps({
 
 
 def storage_in_production(**env) -> dict:
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
-        "ALLOWED_HOSTS": "fangzha.example",
-        **env,
-    }
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", PROBE],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment,
-    )
+    result = run_in_production(str(ROOT / "manage.py"), "shell", "-c", PROBE, **env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 

@@ -12,7 +12,6 @@ import glob
 import http.client
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.processes import free_port
 
 try:
     import psycopg
@@ -77,12 +78,6 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _tail(path: Path, lines: int = 40) -> str:
     try:
         text = path.read_text(errors="replace")
@@ -101,7 +96,7 @@ class PostgresCluster:
         self.socketdir = workdir / "sock"
         self.server_log = workdir / "postgres.log"
         self.ctl_log = workdir / "pg_ctl.log"
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{DATABASE}"
 
     @property
@@ -300,7 +295,7 @@ def fault_server(postgres):
     """
     workdir = postgres.workdir / "site"
     (workdir / "static").mkdir(parents=True)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),

@@ -20,6 +20,7 @@ import pytest
 from django.db import connection
 
 from tests.celery_broker import restore_broker, use_broker
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = "default,imports,media"
@@ -56,7 +57,7 @@ def redis_url():
             pytest.fail(f"REDIS_URL={given} does not answer: {error}", pytrace=False)
         yield test_url
         return
-    port = _free_port()
+    port = free_port()
     workdir = tempfile.mkdtemp(prefix="fangzha-redis-")
     server = subprocess.Popen(  # noqa: S603
         [
@@ -185,12 +186,6 @@ def wait_until(condition, *, timeout: float, worker: Worker | None = None, what:
         time.sleep(0.2)
     log = worker.output() if worker else ""
     pytest.fail(f"timed out after {timeout} s waiting for {what}\n{log}")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_port(port: int, process, timeout: float = 10) -> None:
