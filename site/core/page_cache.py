@@ -23,11 +23,18 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from .content_generation import GENERATION_KEY, current_generation, forget, remember_for_request
+from .content_generation import (
+    GENERATION_KEY,
+    cached,
+    current_generation,
+    forget,
+    remember_for_request,
+)
 from .context_processors import CARE_MODE_COOKIE
 
 CACHEABLE_VIEWS = {"wagtail_serve", "search", "sitemap", "robots_txt"}
@@ -88,6 +95,25 @@ def _may_store(request, response) -> bool:
     return not getattr(user, "is_authenticated", False)
 
 
+def _remember_site(request) -> None:
+    """Give Wagtail the request's Site, with its root page, from the generation's cache:
+    Site.find_for_request() then skips its two queries. Sites and root pages changing
+    bump the generation (materials.signals)."""
+    from wagtail.models import Site
+
+    hostname = split_domain_port(request._get_raw_host())[0]
+
+    def find():
+        site = Site.find_for_request(request)
+        if site is None:
+            return ()
+        site.root_page  # noqa: B018  (loaded now, so it is cached with the site)
+        return site
+
+    site = cached(f"core:site:{hostname}:{request.get_port()}", find)
+    request._wagtail_site = site or None
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -116,6 +142,7 @@ class PageCacheMiddleware:
                 response.headers[HEADER] = "hit"
                 return response
 
+            _remember_site(request)
             response = self.get_response(request)
             if use_cache and _may_store(request, response):
                 self._store(key, generation, response, seconds)

@@ -52,3 +52,11 @@ def test_a_moved_or_unpublished_page_is_routed_afresh(client, site_tree):
     assert client.get(guide.url).status_code == 200
     guide.unpublish()
     assert client.get(guide.url).status_code == 404
+
+
+def test_pointing_the_site_at_another_root_page_takes_effect_at_once(client, site_tree):
+    site, library = site_tree["site"], site_tree["library"]
+    assert client.get("/zh-hans/").context["page"].pk == site_tree["home"].pk
+    site.root_page = library
+    site.save()
+    assert client.get("/zh-hans/").context["page"].pk == library.pk
