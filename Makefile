@@ -14,6 +14,7 @@ setup: install  ## migrate, compile translations, load the demo content (idempot
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compiletranslations
 	$(PY) manage.py load_demo --host 127.0.0.1:$(PORT)
+	$(PY) manage.py load_campaigns_demo
 
 stack: install  ## web, Celery worker and beat on PostgreSQL and Redis (private ones in .stack/)
 	$(PY) scripts/stack.py --port $(PORT)

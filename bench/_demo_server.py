@@ -44,6 +44,7 @@ def demo_server(*, workers: int = 2, extra_env: dict | None = None):
         ["compiletranslations"],
         ["collectstatic", "--noinput"],
         ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"],
+        ["load_campaigns_demo"],
     ):
         subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603

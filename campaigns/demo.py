@@ -1,6 +1,6 @@
 """Demo outreach data: three teams, three campaigns, a year of events and QR scans.
 
-Deterministic (seeded), created once; called by `manage.py load_demo`.
+Deterministic (seeded), created once; called by `manage.py load_campaigns_demo`.
 """
 
 import datetime

@@ -285,6 +285,7 @@ def main() -> int:
         procs.run("setup", [*manage, "migrate", "--noinput"], env)
         procs.run("setup", [*manage, "compiletranslations"], env)
         procs.run("setup", [*manage, "load_demo", "--host", f"127.0.0.1:{args.port}"], env)
+        procs.run("setup", [*manage, "load_campaigns_demo"], env)
 
         celery = [PYTHON, "-m", "celery", "-A", "config"]
         web = procs.start("web", [*manage, "runserver", f"127.0.0.1:{args.port}"], env)

@@ -1,6 +1,9 @@
 """Site-wide public views: search, robots.txt and the sitemap."""
 
+from celery import current_app as current_celery_app
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -105,9 +108,6 @@ def robots_txt(request):
 @never_cache
 def healthz(request):
     """Database, cache and task broker, each "ok" or the error; 503 if any is down."""
-    from django.core.cache import cache
-    from django.db import connection
-
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -124,9 +124,8 @@ def healthz(request):
         checks["broker"] = "ok (tasks run inline)"
     else:
         try:
-            from config.celery import app
-
-            with app.connection_for_write() as conn:
+            # The project's Celery app (config.celery) makes itself the current app.
+            with current_celery_app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
         except Exception as error:

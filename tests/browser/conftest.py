@@ -94,6 +94,7 @@ def demo_site(tmp_path_factory):
         ["migrate", "--noinput"],
         ["compiletranslations"],
         ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"],
+        ["load_campaigns_demo"],
     ):
         subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603

@@ -20,7 +20,6 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
 
-from campaigns.demo import load_campaign_demo
 from core.models import HomeFeaturedItem, HomePage, SiteSettings
 from materials.models import (
     AlertIndexPage,
@@ -75,8 +74,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
         self.load_site_settings(data.get("site", {}))
         self.point_site_at(host)
-        if load_campaign_demo():
-            self.stdout.write("Campaign demo loaded: teams, campaigns, a year of events.")
         if not no_users:
             self.load_users()
         call_command("update_index", verbosity=0)
