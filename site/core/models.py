@@ -4,7 +4,6 @@ from django.apps import apps
 from django.core.cache import cache
 from django.db import models
 from django.http import Http404
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -150,15 +149,6 @@ class HomePage(CachedViewRestrictionsMixin, Page):
                 if page is not None and page.live:
                     return page.route(request, [])
         return super().route(request, path_components)
-
-    def get_context(self, request, *args, **kwargs):
-        from materials.selectors import featured_materials, latest_alerts
-
-        context = super().get_context(request, *args, **kwargs)
-        # Lazy: the template's content_fragment usually has the lists rendered already.
-        context["featured"] = SimpleLazyObject(lambda: featured_materials(self))
-        context["latest_alerts"] = SimpleLazyObject(lambda: latest_alerts(locale_id=self.locale_id))
-        return context
 
 
 class HomeFeaturedItem(Orderable):

@@ -3,51 +3,10 @@
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 from django.templatetags.static import static
-from django.urls import translate_url
 from django.utils import translation
-from wagtail.models import Page
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def section_urls(context) -> dict:
-    """URLs of the library and the alert list in the active language."""
-    from materials.selectors import section_urls as select_section_urls
-
-    request = context["request"]
-    return select_section_urls(request, language_code=translation.get_language())
-
-
-@register.simple_tag(takes_context=True)
-def language_links(context) -> list[dict]:
-    """One link per language; stays on the same page where a translation exists."""
-    from materials.selectors import translated_urls
-
-    request = context["request"]
-    page = context.get("page")
-    current = translation.get_language()
-    urls = translated_urls(page, request) if isinstance(page, Page) and page.pk else None
-    links = []
-    for code, name in settings.LANGUAGES:
-        if urls is not None:
-            translated = code in urls
-            url = urls.get(code, f"/{code}/")
-        else:
-            translated = True
-            url = translate_url(request.get_full_path(), code)
-        links.append(
-            {
-                "code": code,
-                "name": name,
-                "url": url,
-                "current": code == current,
-                "translated": translated,
-            }
-        )
-    return links
 
 
 @register.filter
