@@ -7,7 +7,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -149,10 +148,6 @@ class MaterialPage(CachedViewRestrictionsMixin, Page):
     @property
     def card_image(self):
         return getattr(self, "listing_image", None)
-
-    @property
-    def review_is_overdue(self) -> bool:
-        return self.last_reviewed < timezone.localdate() - datetime.timedelta(days=365)
 
     def search_text(self) -> str:
         """All the text the search index holds for this page, as plain text."""

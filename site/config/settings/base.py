@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 SITE_DIR = Path(__file__).resolve().parent.parent.parent  # site/
 BASE_DIR = SITE_DIR.parent  # project root
@@ -24,13 +23,11 @@ INSTALLED_APPS = [
     "core",
     "materials",
     "campaigns",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.simple_translation",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -44,7 +41,6 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "axes",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -356,6 +352,3 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
-
-# Human-facing names for locale-aware pages
-LANGUAGE_NAMES = {"zh-hans": _("Chinese"), "en": _("English")}
