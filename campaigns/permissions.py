@@ -1,16 +1,30 @@
-"""Who may see and change campaign data. Every view, export and API goes through here.
+"""Who may see and change campaign data: the one team-scoped policy. Every campaign
+screen (lists, edit/inspect/delete/history URLs, choosers and filter dropdowns, exports,
+the dashboard and the API) takes its objects from the ``visible_*`` functions here, so
+whatever a user cannot see is a 404, never a 403 that confirms it exists.
 
 Roles are Django groups (created by a migration):
 - "Campaign coordinators" record and submit their own teams' events;
 - "Team leads" also approve or return their teams' events;
-- "Campaign managers" see everything and manage campaigns, teams and venues.
+- "Campaign managers" see everything and manage campaigns, teams, venues and links.
 A user's teams are those they lead or belong to. Site editors have none of these roles
 and see no campaign data.
+
+What each role sees:
+- teams: their own (managers: all);
+- campaigns: those one of their teams takes part in (managers: all). The campaign's
+  budget, and the cost per person derived from it, are for managers only;
+- events, evidence photos and event history: their teams' events (managers: all);
+- tracked links: links of visible campaigns, printed for a visible event or for the
+  whole campaign (managing links is for managers);
+- venues: a shared directory of public places (any team may hold an event at the
+  station), listed to every campaign role; a lead may correct only venues no other
+  team's events use, and which events use a venue is shown to managers only.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import EventStatus, OutreachEvent, Team
+from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
 
 COORDINATORS = "Campaign coordinators"
 TEAM_LEADS = "Team leads"
@@ -41,13 +55,17 @@ def is_team_lead(user) -> bool:
     return TEAM_LEADS in _groups(user)
 
 
-def teams_of(user) -> QuerySet:
+def visible_teams(user) -> QuerySet:
     """Teams whose data the user works with (all of them for managers)."""
     if is_manager(user):
         return Team.objects.all()
     if not has_campaign_role(user):
         return Team.objects.none()
-    return Team.objects.filter(Q(members=user) | Q(lead=user)).distinct()
+    own = Team.objects.filter(Q(members=user) | Q(lead=user)).values("pk")
+    return Team.objects.filter(pk__in=own)
+
+
+teams_of = visible_teams
 
 
 def led_team_ids(user) -> set[int]:
@@ -56,12 +74,65 @@ def led_team_ids(user) -> set[int]:
     return set(Team.objects.filter(lead=user).values_list("pk", flat=True))
 
 
-def events_visible_to(user) -> QuerySet:
+def visible_events(user) -> QuerySet:
     if is_manager(user):
         return OutreachEvent.objects.all()
     if not has_campaign_role(user):
         return OutreachEvent.objects.none()
-    return OutreachEvent.objects.filter(team__in=teams_of(user).values("pk"))
+    return OutreachEvent.objects.filter(team__in=visible_teams(user).values("pk"))
+
+
+events_visible_to = visible_events
+
+
+def visible_campaigns(user) -> QuerySet:
+    """Campaigns one of the user's teams takes part in (all of them for managers)."""
+    if is_manager(user):
+        return Campaign.objects.all()
+    if not has_campaign_role(user):
+        return Campaign.objects.none()
+    return Campaign.objects.filter(
+        pk__in=Campaign.teams.through.objects.filter(
+            team__in=visible_teams(user).values("pk")
+        ).values("campaign_id")
+    )
+
+
+def can_see_budgets(user) -> bool:
+    """Budgets (and cost per person, which reveals them) are for managers only."""
+    return is_manager(user)
+
+
+def visible_venues(user) -> QuerySet:
+    """The shared directory of places: every campaign role may list and choose them."""
+    if not has_campaign_role(user):
+        return Venue.objects.none()
+    return Venue.objects.all()
+
+
+def editable_venues(user) -> QuerySet:
+    """A venue's type or district moves its events' figures: only a manager changes a
+    venue another team's events use."""
+    if is_manager(user):
+        return Venue.objects.all()
+    others = OutreachEvent.objects.filter(venue=OuterRef("pk")).exclude(
+        team__in=visible_teams(user).values("pk")
+    )
+    return visible_venues(user).exclude(Exists(others))
+
+
+def venue_usage_visible(user) -> QuerySet:
+    """Which events use a venue lists every team's events: managers only."""
+    return Venue.objects.all() if is_manager(user) else Venue.objects.none()
+
+
+def visible_links(user) -> QuerySet:
+    """Links of visible campaigns, for the whole campaign or for a visible event."""
+    if is_manager(user):
+        return TrackedLink.objects.all()
+    return TrackedLink.objects.filter(campaign__in=visible_campaigns(user).values("pk")).filter(
+        Q(event__isnull=True) | Q(event__in=visible_events(user).values("pk"))
+    )
 
 
 def can_view_event(user, event) -> bool:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from . import permissions
+from . import history, permissions
 from .models import (
     CountMethod,
     DailyReach,
@@ -470,7 +470,10 @@ def import_events(
             resource = OutreachEventResource(
                 user=user, progress=progress, duplicate_ids=duplicate_ids
             )
-            result = resource.import_data(chunk, dry_run=False, use_transactions=False)
+            result = resource.import_data(
+                chunk, dry_run=False, use_transactions=False, retain_instance_in_row_result=True
+            )
+            history.log_import_result(result, user=user, filename=filename)
             for invalid in result.invalid_rows:
                 invalid_rows.add(offset + invalid.number)
                 for column, messages in invalid.error_dict.items():

@@ -1,7 +1,10 @@
 """Campaign screens in the Wagtail admin. Every view scopes its queryset to the user's
 teams (campaigns.permissions), so a typed URL to another team's event is a 404."""
 
+import django_filters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -9,6 +12,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
@@ -16,26 +20,70 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
-from . import permissions, services
+from . import history, permissions, services
+from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
 from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
+from .resources import OutreachEventResource
 
 
-class ScopedEventMixin:
-    """Only events of the user's teams exist for this view."""
+class ScopedObjectMixin:
+    """Objects outside ``scope(user)`` do not exist for this view: a 404, whatever the
+    user's model permissions. Works for Wagtail's index, edit, delete, inspect, history
+    and usage views (history and usage only replace the object lookup, not their own
+    listing of log entries or references)."""
 
-    def get_base_queryset(self):
-        return permissions.events_visible_to(self.request.user).select_related(
-            "venue", "team", "campaign"
-        )
+    scope = None  # a function of the user returning a queryset, from campaigns.permissions
+
+    def scoped_queryset(self):
+        return type(self).scope(self.request.user)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(
-            permissions.events_visible_to(self.request.user), pk=self.kwargs[self.pk_url_kwarg]
-        )
+        pk = unquote(str(self.kwargs[self.pk_url_kwarg]))
+        return get_object_or_404(self.scoped_queryset(), pk=pk)
 
 
-class EventIndexView(ScopedEventMixin, generic.IndexView):
+class ScopedIndexMixin(ScopedObjectMixin):
+    def get_base_queryset(self):
+        return self.scoped_queryset()
+
+
+def scoped(view_class, scope, index=False):
+    if issubclass(view_class, ScopedObjectMixin):
+        return view_class  # scoped by its own declaration
+    mixin = ScopedIndexMixin if index else ScopedObjectMixin
+    return type(view_class.__name__, (mixin, view_class), {"scope": staticmethod(scope)})
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose every view sees only ``scope(user)`` (a function from
+    campaigns.permissions): others' objects are missing from the list and 404 by URL."""
+
+    scope = None
+    object_view_names = (
+        "edit_view_class",
+        "delete_view_class",
+        "inspect_view_class",
+        "history_view_class",
+        "usage_view_class",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scope = type(self).scope
+        self.index_view_class = scoped(self.index_view_class, scope, index=True)
+        for name in self.object_view_names:
+            setattr(self, name, scoped(getattr(self, name), scope))
+
+
+class EventScope:
+    scope = staticmethod(permissions.visible_events)
+
+
+class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("venue", "team", "campaign")
+
     @cached_property
     def header_more_buttons(self):
         """Export what the list shows (current filters), round-trippable through import."""
@@ -66,18 +114,27 @@ class EventCreateView(generic.CreateView):
         event.created_by = self.request.user
         event.status = EventStatus.DRAFT
         event.save()
+        history.log_created(event, user=self.request.user)
         return event
 
 
-class EventEditView(ScopedEventMixin, generic.EditView):
+class EventEditView(EventScope, ScopedObjectMixin, generic.EditView):
     template_name = "campaigns/admin/event_edit.html"
 
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
-        if self.request.method == "POST" and not permissions.can_edit_event(
-            self.request.user, event
-        ):
-            raise PermissionDenied
+        if self.request.method == "POST":
+            if not permissions.can_edit_event(self.request.user, event):
+                raise PermissionDenied
+            # Before the form writes the posted values into the instance.
+            self.state_before = history.snapshot(event)
+        return event
+
+    def save_instance(self):
+        """Save, and log which fields changed from what to what (not Wagtail's bare
+        "edited")."""
+        event = self.form.save()
+        history.log_edited(event, before=self.state_before, user=self.request.user)
         return event
 
     def get_context_data(self, **kwargs):
@@ -94,7 +151,7 @@ class EventEditView(ScopedEventMixin, generic.EditView):
         return context
 
 
-class EventDeleteView(ScopedEventMixin, generic.DeleteView):
+class EventDeleteView(EventScope, ScopedObjectMixin, generic.DeleteView):
     def get_object(self, queryset=None):
         event = super().get_object(queryset)
         if not permissions.can_delete_event(self.request.user, event):
@@ -102,20 +159,8 @@ class EventDeleteView(ScopedEventMixin, generic.DeleteView):
         return event
 
 
-class EventInspectView(ScopedEventMixin, generic.InspectView):
-    pass
-
-
-class EventHistoryView(ScopedEventMixin, generic.HistoryView):
-    pass
-
-
-class EventUsageView(ScopedEventMixin, generic.UsageView):
-    pass
-
-
 def _scoped_event(request, pk):
-    return get_object_or_404(permissions.events_visible_to(request.user), pk=pk)
+    return get_object_or_404(permissions.visible_events(request.user), pk=pk)
 
 
 def submit_event_view(request, pk):
@@ -161,14 +206,9 @@ def review_event_view(request, pk, decision):
 
 def export_events_view(request):
     """CSV or XLSX of the events the user can see, narrowed by the list's filters."""
-    from django.http import HttpResponse
-
-    from .exporting import events_to_csv, events_to_xlsx
-    from .resources import OutreachEventResource
-
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    events = permissions.events_visible_to(request.user).select_related("campaign", "team", "venue")
+    events = permissions.visible_events(request.user).select_related("campaign", "team", "venue")
     for name in ("status", "format", "campaign", "team"):
         values = [v for v in request.GET.getlist(name) if v]
         if values:
@@ -244,8 +284,24 @@ EVENT_PANELS = [
 ]
 
 
-class OutreachEventViewSet(ModelViewSet):
+class EventFilterSet(WagtailFilterSet):
+    """The list's filters offer only the user's own campaigns and teams."""
+
+    campaign = django_filters.ModelChoiceFilter(
+        label=_("campaign"), queryset=lambda request: permissions.visible_campaigns(request.user)
+    )
+    team = django_filters.ModelChoiceFilter(
+        label=_("team"), queryset=lambda request: permissions.visible_teams(request.user)
+    )
+
+    class Meta:
+        model = OutreachEvent
+        fields = ["status", "format", "campaign", "team"]
+
+
+class OutreachEventViewSet(ScopedModelViewSet):
     model = OutreachEvent
+    scope = staticmethod(permissions.visible_events)
     icon = "date"
     menu_label = _("Outreach events")
     url_prefix = "campaigns/events"
@@ -260,15 +316,12 @@ class OutreachEventViewSet(ModelViewSet):
         Column("attendance", label=_("People reached")),
         Column("get_status_display", label=_("Status")),
     ]
-    list_filter = ["status", "format", "campaign", "team"]
+    filterset_class = EventFilterSet
     search_fields = ["venue__name", "notes", "external_id"]
     index_view_class = EventIndexView
     add_view_class = EventCreateView
     edit_view_class = EventEditView
     delete_view_class = EventDeleteView
-    inspect_view_class = EventInspectView
-    history_view_class = EventHistoryView
-    usage_view_class = EventUsageView
     inspect_view_enabled = True
     copy_view_enabled = False
 
@@ -287,36 +340,50 @@ class OutreachEventViewSet(ModelViewSet):
         ]
 
 
-class CampaignViewSet(ModelViewSet):
+CAMPAIGN_FIELDS = [
+    "name",
+    "slug",
+    "start_date",
+    "end_date",
+    "description",
+    "teams",
+    "scam_types",
+    "audiences",
+    "target_events",
+    "target_people",
+    "target_materials",
+    "budget_yuan",
+]
+
+
+class CampaignInspectView(generic.InspectView):
+    def get_fields(self):
+        fields = CAMPAIGN_FIELDS
+        if not permissions.can_see_budgets(self.request.user):
+            fields = [name for name in fields if name != "budget_yuan"]
+        return fields
+
+
+class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
+    scope = staticmethod(permissions.visible_campaigns)
     icon = "flag"
     menu_label = _("Campaigns")
     url_prefix = "campaigns/campaigns"
     name = "campaigns_campaigns"
-    form_fields = [
-        "name",
-        "slug",
-        "start_date",
-        "end_date",
-        "description",
-        "teams",
-        "scam_types",
-        "audiences",
-        "target_events",
-        "target_people",
-        "target_materials",
-        "budget_yuan",
-    ]
+    form_fields = CAMPAIGN_FIELDS
     list_display = [
         "name",
         DateColumn("start_date", label=_("Start")),
         DateColumn("end_date", label=_("End")),
     ]
     inspect_view_enabled = True
+    inspect_view_class = CampaignInspectView
 
 
-class TeamViewSet(ModelViewSet):
+class TeamViewSet(ScopedModelViewSet):
     model = Team
+    scope = staticmethod(permissions.visible_teams)
     icon = "group"
     menu_label = _("Teams")
     url_prefix = "campaigns/teams"
@@ -325,8 +392,13 @@ class TeamViewSet(ModelViewSet):
     list_display = ["name", "district", "lead"]
 
 
-class VenueViewSet(ModelViewSet):
+class VenueViewSet(ScopedModelViewSet):
+    """The shared directory of places (see campaigns.permissions): listed to every
+    campaign role; edited only where no other team's events use the venue; its usage
+    (which events, of every team) for managers only."""
+
     model = Venue
+    scope = staticmethod(permissions.visible_venues)
     icon = "site"
     menu_label = _("Venues")
     url_prefix = "campaigns/venues"
@@ -336,9 +408,17 @@ class VenueViewSet(ModelViewSet):
     list_filter = ["venue_type", "district"]
     search_fields = ["name", "address"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.edit_view_class = scoped(generic.EditView, permissions.editable_venues)
+        self.delete_view_class = scoped(generic.DeleteView, permissions.editable_venues)
+        self.history_view_class = scoped(generic.HistoryView, permissions.venue_usage_visible)
+        self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)
 
-class TrackedLinkViewSet(ModelViewSet):
+
+class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
+    scope = staticmethod(permissions.visible_links)
     icon = "link"
     menu_label = _("Tracked links")
     url_prefix = "campaigns/links"

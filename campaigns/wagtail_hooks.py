@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import permissions, selectors, views
+from . import history, permissions, selectors, views
 from .viewsets import CampaignsViewSetGroup
 
 
@@ -77,6 +77,5 @@ def add_reach_panel(request, panels):
 
 @hooks.register("register_log_actions")
 def register_log_actions(actions):
-    actions.register_action("campaigns.submit", _("Submit"), _("Submitted for approval"))
-    actions.register_action("campaigns.approve", _("Approve"), _("Approved"))
-    actions.register_action("campaigns.return", _("Return"), _("Returned with a comment"))
+    for action, formatter in history.FORMATTERS.items():
+        actions.register_action(action)(formatter)
