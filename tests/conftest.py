@@ -1,9 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from core.content_generation import recent_values
+from core.content_generation import bump_generation, recent_values
 from tests import factories
 
 
@@ -15,6 +16,49 @@ def empty_cache():
     yield
     cache.clear()
     recent_values.clear()
+
+
+def _only_the_tests_transaction(connection) -> bool:
+    blocks = connection.atomic_blocks
+    return bool(blocks) and all(block._from_testcase for block in blocks)
+
+
+@pytest.fixture(autouse=True)
+def cache_bumps_on_emulated_commit(monkeypatch):
+    """Run the content generation's bump when the change would have committed.
+
+    The bump waits for the commit (core.content_generation), but most tests run inside one
+    transaction that is rolled back, so it would never run. Here it runs when the
+    outermost transaction the code under test opened ends well (Wagtail's publish, say),
+    or at once outside one, as in production. Other on_commit callbacks are left alone,
+    and tests that really commit (transactional_db) see Django's own behaviour.
+    """
+    on_commit, atomic_exit = transaction.on_commit, transaction.Atomic.__exit__
+
+    def on_commit_in_tests(func, using=None, robust=False):
+        if func is bump_generation and _only_the_tests_transaction(
+            transaction.get_connection(using)
+        ):
+            return func()
+        return on_commit(func, using, robust)
+
+    def exit_and_commit(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if (
+            exc_type is None
+            and not self._from_testcase
+            and not connection.needs_rollback
+            and _only_the_tests_transaction(connection)
+        ):
+            pending = connection.run_on_commit
+            connection.run_on_commit = [hook for hook in pending if hook[1] is not bump_generation]
+            if len(connection.run_on_commit) < len(pending):
+                bump_generation()
+        return result
+
+    monkeypatch.setattr(transaction, "on_commit", on_commit_in_tests)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
 
 
 @pytest.fixture

@@ -5,6 +5,12 @@ site settings bumps it (materials.signals); anything cached under an older value
 served again, so one increment retires every cached copy at once, on every process that
 shares the cache.
 
+The bump waits for the change to commit. Wagtail publishes inside a transaction; a reader
+arriving before the commit still reads the old rows, and must store what it renders under
+the old generation, which the commit then retires. Bumping inside the transaction would
+let that reader store the old page under the new generation, served until it expires.
+One bump after the commit is enough: nothing a reader stores before it can outlive it.
+
 Reading it costs a cache round trip, so a request reads it once (the page cache
 middleware does, see remember_for_request) and everything rendered in that request uses
 that value. Values cached under a generation never change, so the process also keeps the
@@ -17,6 +23,7 @@ from collections import OrderedDict
 from threading import Lock
 
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "site:content-generation"
 
@@ -58,7 +65,14 @@ def forget(token) -> None:
 
 
 def content_changed() -> None:
-    """Retire every cached page and fragment (see module docstring)."""
+    """Retire every cached page and fragment once the current transaction commits (at
+    once outside one; never if it rolls back). See the module docstring."""
+    # robust: the change is committed by then; a cache outage must not fail the request.
+    transaction.on_commit(bump_generation, robust=True)
+
+
+def bump_generation() -> None:
+    """Retire every cached page and fragment now (content_changed() waits for the commit)."""
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # evicted or never set

@@ -2,9 +2,10 @@
 
 A cached copy is kept per host, URL (the language is in the path) and elder-mode setting,
 for settings.PAGE_CACHE_SECONDS. Every cached copy records the content generation it was
-rendered in (materials.selectors: publishing, unpublishing, moving or deleting a page,
-editing a snippet, an image or the site settings bumps it), and a copy from an older
-generation is never served, so one publish retires every page at once.
+rendered in (core.content_generation: publishing, unpublishing, moving or deleting a
+page, editing a snippet, an image or the site settings bumps it once the change commits),
+and a copy from an older generation is never served, so one publish retires every page
+at once.
 
 A hit costs one cache round trip (the generation and the page are fetched together) and
 no database query: this middleware sits before sessions, authentication and Wagtail. On

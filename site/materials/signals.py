@@ -1,5 +1,6 @@
 """Keep cached pages, navigation, filter options and language links in step with editors'
-changes: each of these signals retires everything cached (core.content_generation)."""
+changes: each of these signals retires everything cached (core.content_generation), once
+the change has committed."""
 
 from django.conf import settings
 from django.db import transaction
