@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from campaigns.models import LinkVisit, TrackedLink
 from tests import factories
+from tests.qr_decode import decode_png, decode_svg
 
 
 @pytest.fixture
@@ -85,8 +86,25 @@ def test_disabled_link_or_withdrawn_material_shows_a_friendly_page(client, link)
 def test_tracked_link_qr_codes_for_campaign_staff_only(client, world, link):
     client.force_login(world["coord_a"])
     png = client.get(f"/admin/campaigns/links/{link.pk}/qr.png")
-    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert decode_png(png.content) == [f"http://testserver/r/{link.code}/"]
     svg = client.get(f"/admin/campaigns/links/{link.pk}/qr.svg")
-    assert b"<svg" in svg.content
+    assert svg["Content-Type"] == "image/svg+xml"
+    assert decode_svg(svg.content) == [f"http://testserver/r/{link.code}/"]
     client.force_login(world["editor"])
     assert client.get(f"/admin/campaigns/links/{link.pk}/qr.png").status_code in (302, 403)
+
+
+def test_tracked_link_qr_leads_through_the_counter_to_the_material(client, world, link):
+    """What a phone does: read the code, open the URL, land on the poster, one scan counted."""
+    client.force_login(world["manager"])
+    png = client.get(
+        f"/admin/campaigns/links/{link.pk}/qr.png", secure=True, HTTP_HOST="fangzha.example.org"
+    )
+    [url] = decode_png(png.content)
+    assert url == f"https://fangzha.example.org/r/{link.code}/"
+    client.logout()
+    response = client.get(url.removeprefix("https://fangzha.example.org"), secure=True)
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hans/materials/poster-x/"
+    assert LinkVisit.objects.get(link=link).scans == 1

@@ -2,6 +2,7 @@
 publishing."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from core.search import cjk_ngrams, query_tokens
 from tests import factories
@@ -70,7 +71,24 @@ def test_title_matches_rank_before_body_matches(client, materials):
 def test_results_show_type_and_highlighted_excerpt(client, materials):
     html = client.get("/zh-hans/search/", {"q": "以房养老"}).content.decode()
     assert "<mark>以房养老</mark>" in html
-    assert "防骗指南" in html or "Guide" in html
+
+
+def test_each_result_is_labelled_with_its_own_type(client, site_tree):
+    library, alerts = site_tree["library"], site_tree["alerts"]
+    expected = {
+        factories.PosterPageFactory(parent=library, title="快递退款海报").title: "宣传海报",
+        factories.VideoPageFactory(parent=library, title="快递退款视频").title: "宣传视频",
+        factories.GuidePageFactory(parent=library, title="快递退款指南").title: "防骗指南",
+        factories.CaseStudyPageFactory(parent=library, title="快递退款案例").title: "典型案例",
+        factories.AlertPageFactory(parent=alerts, title="快递退款预警").title: "防骗预警",
+    }
+    html = client.get("/zh-hans/search/", {"q": "快递退款"}).content.decode()
+    results = BeautifulSoup(html, "html.parser").select(".results article")
+    shown = {}
+    for result in results:
+        label = result.select_one(".card-kind")
+        shown[result.select_one("h2").get_text(strip=True)] = label and label.get_text(strip=True)
+    assert shown == expected
 
 
 def test_english_search_still_works(client, site_tree):

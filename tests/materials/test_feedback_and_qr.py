@@ -1,9 +1,13 @@
 """Readers' "was this helpful?" answers and QR codes for printing."""
 
+import io
+
 import pytest
+from PIL import Image
 
 from materials.models import Feedback
 from tests import factories
+from tests.qr_decode import decode_png, decode_svg
 
 
 @pytest.fixture
@@ -55,20 +59,33 @@ def test_feedback_for_draft_or_unknown_page_is_404(client, site_tree):
 
 
 def test_qr_code_png_and_svg_encode_the_page_url(client, guide):
+    expected = f"http://testserver/zh-hans/materials/{guide.slug}/"
     png = client.get(f"/qr/{guide.pk}.png")
     assert png.status_code == 200 and png["Content-Type"] == "image/png"
-    assert png.content.startswith(b"\x89PNG")
+    assert decode_png(png.content) == [expected]
     svg = client.get(f"/qr/{guide.pk}.svg?download=1")
     assert svg["Content-Type"] == "image/svg+xml"
-    assert "attachment" in svg["Content-Disposition"]
-    assert b"<svg" in svg.content
+    assert svg["Content-Disposition"] == f'attachment; filename="qr-{guide.slug}.svg"'
+    assert decode_svg(svg.content) == [expected]
     assert client.get("/qr/999999.png").status_code == 404
 
 
-def test_qr_code_decodes_to_the_canonical_url(client, guide):
-    import io
+def test_qr_code_encodes_the_sites_canonical_url_not_the_requests_host(client, site_tree, guide):
+    """A poster printed from a preview host or an internal address must still lead readers
+    to the public site."""
+    site = site_tree["site"]
+    site.hostname, site.port = "fangzha.example.org", 443
+    site.save()
+    canonical = f"https://fangzha.example.org/zh-hans/materials/{guide.slug}/"
+    png = client.get(f"/qr/{guide.pk}.png", HTTP_HOST="10.0.0.5:8000")
+    assert decode_png(png.content) == [canonical]
+    assert Image.open(io.BytesIO(png.content)).size[0] >= 300  # prints sharp at poster size
+    svg = client.get(f"/qr/{guide.pk}.svg", HTTP_HOST="10.0.0.5:8000")
+    assert decode_svg(svg.content) == [canonical]
 
-    from PIL import Image
 
-    image = Image.open(io.BytesIO(client.get(f"/qr/{guide.pk}.png").content))
-    assert image.size[0] == image.size[1] and image.size[0] >= 300
+def test_qr_code_of_a_translation_leads_to_that_language(client, site_tree, english_tree, guide):
+    english = guide.copy_for_translation(site_tree["locales"]["en"])
+    english.save_revision().publish()
+    png = client.get(f"/qr/{english.pk}.png")
+    assert decode_png(png.content) == [f"http://testserver/en/materials/{english.slug}/"]
