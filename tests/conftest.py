@@ -123,3 +123,14 @@ def moderator(django_user_model, db):
     user = django_user_model.objects.create_user("reviewer", password="pw")
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
+
+
+# Tests that start processes (servers, workers, browsers, subprocesses) are marked
+# "processes", so that `make test-fast` can leave them out of the edit-test loop.
+PROCESS_TEST_FOLDERS = ("tests/browser/", "tests/workers/", "tests/faults/")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(folder in item.nodeid for folder in PROCESS_TEST_FOLDERS):
+            item.add_marker(pytest.mark.processes)

@@ -245,6 +245,7 @@ def test_command_exit_codes(world, tmp_path):
     assert "Imported: 3 new" in out.getvalue()
 
 
+@pytest.mark.processes
 def test_command_line_process_reports_rows_and_exits_1(world, tmp_path, settings):
     """The real command in a separate process (as teams run it), on an unreadable file."""
     path = tmp_path / "fake.xlsx"

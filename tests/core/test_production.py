@@ -1,5 +1,7 @@
 """Production readiness that the whole suite can check: headers, health, deploy checks."""
 
+import pytest
+
 from tests.processes import ROOT, run_in_production
 
 
@@ -34,6 +36,7 @@ def test_healthz_reports_database_cache_and_broker(client, db):
     }
 
 
+@pytest.mark.processes
 def test_production_settings_pass_the_deploy_checklist():
     result = run_in_production(
         str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"
@@ -42,6 +45,7 @@ def test_production_settings_pass_the_deploy_checklist():
     assert "no issues" in result.stdout
 
 
+@pytest.mark.processes
 def test_gunicorn_configuration_loads_the_site():
     result = run_in_production(
         "-m", "gunicorn", "--check-config", "--print-config", WEB_CONCURRENCY="3"

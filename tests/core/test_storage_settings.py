@@ -6,6 +6,8 @@ import pytest
 
 from tests.processes import ROOT, run_in_production
 
+pytestmark = pytest.mark.processes
+
 PROBE = """
 import json
 from django.core.files.storage import default_storage, storages
