@@ -19,7 +19,8 @@ class MaterialPageForm(WagtailAdminPageForm):
     """Offers only the scam types and audiences of the page's own language.
 
     A translated page starts out linked to the snippets of the page it was copied from;
-    the form shows (and saves) their counterparts in the page's language instead.
+    the form shows (and saves) their counterparts in the page's language instead. The page
+    may be the live row or one rebuilt from its latest revision.
     """
 
     taxonomy_fields = ("scam_types", "audiences")
@@ -36,7 +37,11 @@ class MaterialPageForm(WagtailAdminPageForm):
             model = field.queryset.model
             field.queryset = model.objects.filter(locale_id=locale_id)
             if self.instance.pk and not self.is_bound:
-                linked_keys = getattr(self.instance, name).values("translation_key")
+                # Read the keys from the linked objects themselves: a page rebuilt from a
+                # revision (a draft, in moderation, scheduled, a fresh translation) holds
+                # its links in memory as modelcluster's FakeQuerySet, whose values() gives
+                # dicts that cannot be used in a database lookup.
+                linked_keys = {item.translation_key for item in getattr(self.instance, name).all()}
                 self.initial[name] = list(
                     field.queryset.filter(translation_key__in=linked_keys).values_list(
                         "pk", flat=True

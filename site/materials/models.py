@@ -172,7 +172,7 @@ class MaterialPage(CachedViewRestrictionsMixin, Page):
         from .selectors import page_taxonomies
 
         context = super().get_context(request, *args, **kwargs)
-        taxonomies = page_taxonomies(self)
+        taxonomies = page_taxonomies(self, preview=getattr(request, "is_preview", False))
         context["page_scam_types"] = taxonomies["scam_types"]
         context["page_audiences"] = taxonomies["audiences"]
         return context

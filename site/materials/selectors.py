@@ -35,12 +35,14 @@ def active_locale_id() -> int | None:
     )
 
 
-def page_taxonomies(page) -> dict[str, list]:
+def page_taxonomies(page, *, preview: bool = False) -> dict[str, list]:
     """The scam types and audiences of a material, named in the active language.
 
     A translated page keeps pointing at the snippets of the page it was copied from, so
     links are matched by translation key against the (cached) options of the active
     language. The links change only when the page is published, so they are cached too.
+    A preview (a draft, a revision, a page in moderation) shows the links the page holds
+    in memory instead, which may differ from the published ones.
     """
 
     def linked_keys():
@@ -57,8 +59,12 @@ def page_taxonomies(page) -> dict[str, list]:
             keys[kind].add(translation_key)
         return keys
 
-    if page.pk is None:  # previewing a page that was never saved
-        linked = {"scam_types": set(), "audiences": set()}
+    if preview or page.pk is None:
+        # modelcluster's in-memory relations: iterate them, never query through them.
+        linked = {
+            name: {item.translation_key for item in getattr(page, name).all()}
+            for name in ("scam_types", "audiences")
+        }
     else:
         linked = cached(f"materials:page-taxonomies:{page.pk}", linked_keys)
     locale_id = active_locale_id() or page.locale_id
