@@ -92,14 +92,62 @@ def test_draft_pages_are_not_public(client, site_tree):
     assert client.get(guide.url or f"{site_tree['library'].url}{guide.slug}/").status_code == 404
 
 
-def test_private_pages_are_not_public(client, site_tree):
-    guide = factories.GuidePageFactory(parent=site_tree["library"])
-    PageViewRestriction.objects.create(page=guide, restriction_type="password", password="x")
-    response = client.get(guide.url)
-    assert response.status_code == 200
-    assert "要求转账" not in response.content.decode()
-    assert "password" in response.content.decode().lower()
-    assert guide.title not in client.get(site_tree["library"].url).content.decode()
+MARKER = "内部通报：冒充快递理赔"
+
+
+def public_places(site_tree, kind):
+    """Every public place where a material of this kind is shown (alerts are not in the
+    materials API; guides are on the home page when featured)."""
+    places = ["/zh-hans/search/?q=" + MARKER, "/sitemap.xml", site_tree["home"].url]
+    if kind == "alert":
+        alerts = site_tree["alerts"].url
+        places += [alerts, alerts + "feed/rss/", alerts + "feed/atom/"]
+    else:
+        places += [site_tree["library"].url, "/api/v1/materials/"]
+    return places
+
+
+@pytest.mark.parametrize("kind", ["guide", "alert"])
+@pytest.mark.parametrize("restriction_type", ["password", "login"])
+def test_private_pages_are_not_public(client, site_tree, kind, restriction_type):
+    if kind == "alert":
+        page = factories.AlertPageFactory(
+            parent=site_tree["alerts"], title=MARKER, body=f"<p>{MARKER}的细节。</p>"
+        )
+    else:
+        page = factories.GuidePageFactory(
+            parent=site_tree["library"],
+            title=MARKER,
+            body=[("paragraph", f"<p>{MARKER}的细节。</p>")],
+        )
+        home = site_tree["home"]
+        home.featured_items.model.objects.create(home=home, page=page)
+    slug_url = page.get_full_url()  # the sitemap lists full URLs, not titles
+    places = public_places(site_tree, kind)
+    # While public, the marker is on the page and in every listing, so its absence below
+    # means the restriction hid it, not that the listing never showed it.
+    assert MARKER in client.get(page.url).content.decode()
+    for place in places:
+        body = client.get(place).content.decode()
+        assert MARKER in body or slug_url in body, f"not listed while public: {place}"
+    assert client.get(f"/qr/{page.pk}.png").status_code == 200
+
+    PageViewRestriction.objects.create(
+        page=page,
+        restriction_type=restriction_type,
+        password="x" if restriction_type == "password" else "",
+    )
+    response = client.get(page.url)
+    if restriction_type == "password":
+        assert response.status_code == 200
+        assert 'type="password"' in response.content.decode()
+    else:
+        assert response.status_code == 302 and "login" in response["Location"]
+    assert MARKER not in response.content.decode()
+    for place in places:
+        body = client.get(place).content.decode()
+        assert MARKER not in body and slug_url not in body, f"still public: {place}"
+    assert client.get(f"/qr/{page.pk}.png").status_code == 404
 
 
 def test_alert_index_lists_newest_first_with_feeds(client, site_tree):
