@@ -1,302 +1,156 @@
-"""A small read-only JSON API: reach figures (campaign staff only) and published materials.
+"""The reach API: GET /api/v1/reach/ (config/api.py mounts this router).
 
-Plain Django views: the payloads are the same documents the reports use, so a framework
-would add weight without adding anything. The OpenAPI description is at /api/v1/schema.json.
+Session or HTTP Basic authentication; the caller must hold a campaign role and sees only
+their teams' figures (campaigns/permissions.py). The payload is the published reach report
+(selectors.reach_report_document) with money protected (避免损失) added to every figure
+set, as the dashboard shows it.
 """
 
-import base64
-import binascii
 import datetime
-from functools import wraps
+from decimal import Decimal
 
 from django.contrib.auth import authenticate
-from django.http import JsonResponse
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
+from ninja.security import HttpBasicAuth, SessionAuth
+
+from core.api import ApiError, ErrorOut
 
 from . import permissions
-from .selectors import ReachFilters, reach_report_document
+from .models import ReachDimension
+from .selectors import ReachFilters, reach_report_document, rollups_for
 
-MAX_PAGE_SIZE = 100
-
-
-def _error(status: int, message: str, **extra) -> JsonResponse:
-    response = JsonResponse({"error": message, **extra}, status=status)
-    if status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="fangzha"'
-    return response
+CENTS = Decimal("0.01")
 
 
-def _basic_auth_user(request):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header.startswith("Basic "):
-        return None
-    try:
-        username, _, password = base64.b64decode(header[6:]).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError):
-        return None
-    return authenticate(request, username=username, password=password)
+def _with_campaign_role(user):
+    """The user, if they hold a campaign role; a 403 otherwise (site editors, readers)."""
+    if not permissions.has_campaign_role(user):
+        raise ApiError(403, "no_campaign_role", _("Your account has no access to campaign data."))
+    return user
 
 
-def campaign_staff_only(view):
-    """Session or HTTP Basic authentication; the user must hold a campaign role."""
+class CampaignSession(SessionAuth):
+    """Signed in to the admin in this browser."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        user = request.user if request.user.is_authenticated else _basic_auth_user(request)
-        if user is None:
-            return _error(401, "Authentication required.")
-        if not permissions.has_campaign_role(user):
-            return _error(403, "Your account has no access to campaign data.")
-        request.api_user = user
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        return _with_campaign_role(user) if user else None
 
 
-def _parse_date(value: str | None, name: str):
-    if not value:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{name} must be a date like 2026-05-01, not {value!r}") from None
+class CampaignBasic(HttpBasicAuth):
+    """User name and password on each request (scripts, the big screen's clients)."""
+
+    def authenticate(self, request, username, password):
+        user = authenticate(request, username=username, password=password)
+        return _with_campaign_role(user) if user else None
 
 
-@require_GET
-@never_cache
-@campaign_staff_only
-def reach(request):
-    """Reach figures of approved events, limited to the user's teams."""
-    user = request.api_user
-    try:
-        date_from = _parse_date(request.GET.get("from"), "from")
-        date_to = _parse_date(request.GET.get("to"), "to")
-    except ValueError as error:
-        return _error(400, str(error))
+router = Router(tags=["campaigns"], auth=[CampaignSession(), CampaignBasic()])
+
+
+class ReachQuery(Schema):
+    campaign: str | None = Field(None, description="Campaign slug.")
+    team: str | None = Field(None, description="Team name.")
+    date_from: datetime.date | None = Field(None, alias="from", description="First day.")
+    date_to: datetime.date | None = Field(None, alias="to", description="Last day.")
+
+
+MONEY = Field(
+    description="Money protected (避免损失) in yuan, a decimal string with two places.",
+    pattern=r"^-?\d+\.\d{2}$",
+    json_schema_extra={"format": "decimal"},
+)
+
+
+class Figures(Schema):
+    events: int
+    attendance: int
+    materials_distributed: int
+    warnings: int
+    qr_scans: int
+    unique_visitors: int
+    money_protected_yuan: str = MONEY
+
+
+class ReachOut(Schema):
+    totals: Figures
+    by_venue_type: dict[str, Figures]
+    by_audience: dict[str, Figures] = Field(
+        description="Attendance by audience; the other figures are 0 here."
+    )
+    by_district: dict[str, Figures]
+    by_format: dict[str, Figures]
+    by_month: dict[str, Figures] = Field(description="Keyed by month, e.g. 2026-05.")
+
+
+def _filters(user, query: ReachQuery) -> ReachFilters:
     campaign = team = None
-    if slug := request.GET.get("campaign"):
-        from .selectors import campaigns_visible_to
-
-        campaign = campaigns_visible_to(user).filter(slug=slug).first()
+    if query.campaign:
+        campaign = permissions.visible_campaigns(user).filter(slug=query.campaign).first()
         if campaign is None:
-            return _error(400, f"No campaign {slug!r} you can see.")
-    if name := request.GET.get("team"):
-        team = permissions.teams_of(user).filter(name=name).first()
+            raise ApiError(
+                400,
+                "unknown_campaign",
+                _("No campaign %(slug)s that you can see.") % {"slug": query.campaign},
+            )
+    if query.team:
+        team = permissions.visible_teams(user).filter(name=query.team).first()
         if team is None:
-            return _error(400, f"No team {name!r} you can see.")
-    filters = ReachFilters(campaign=campaign, team=team, date_from=date_from, date_to=date_to)
+            raise ApiError(
+                400, "unknown_team", _("No team %(name)s that you can see.") % {"name": query.team}
+            )
+    return ReachFilters(
+        campaign=campaign, team=team, date_from=query.date_from, date_to=query.date_to
+    )
+
+
+def _money_protected(*, user, filters: ReachFilters) -> dict[str, dict[str, Decimal]]:
+    """Money protected per breakdown key, from the same scoped rollups as the report.
+
+    Two aggregate queries: one over every breakdown key, one over the totals by month.
+    """
+    rows = rollups_for(user=user, filters=filters)
+    money: dict[str, dict[str, Decimal]] = {"totals": {}, "by_month": {}}
+    by_key = rows.values("dimension", "key").annotate(money=Sum("money_protected_yuan"))
+    for row in by_key.order_by():
+        name = "totals" if row["dimension"] == ReachDimension.TOTAL else f"by_{row['dimension']}"
+        money.setdefault(name, {})[row["key"]] = row["money"] or Decimal(0)
+    by_month = (
+        rows.filter(dimension=ReachDimension.TOTAL)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(money=Sum("money_protected_yuan"))
+        .order_by()
+    )
+    for row in by_month:
+        money["by_month"][row["month"].strftime("%Y-%m")] = row["money"] or Decimal(0)
+    return money
+
+
+def _yuan(amount: Decimal) -> str:
+    return str(Decimal(amount).quantize(CENTS))
+
+
+@router.get(
+    "/reach/",
+    response={200: ReachOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="Reach of approved outreach events, for the caller's teams",
+    operation_id="get_reach",
+)
+@decorate_view(never_cache)
+def get_reach(request, query: Query[ReachQuery]):
+    """Official reach (approved events only) with breakdowns, online scans beside it."""
+    user = request.auth
+    filters = _filters(user, query)
     document = reach_report_document(user=user, filters=filters)
-    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
-
-
-@require_GET
-def materials(request):
-    """Published materials of one language, newest first (public: they are public pages)."""
-    from wagtail.models import Locale
-
-    from materials.selectors import LIBRARY_FORMATS, material_queryset
-
-    language = request.GET.get("lang", "zh-hans")
-    locale = Locale.objects.filter(language_code=language).first()
-    if locale is None:
-        return _error(400, f"Unknown language {language!r}; use zh-hans or en.")
-    try:
-        limit = min(MAX_PAGE_SIZE, max(1, int(request.GET.get("limit", 20))))
-        offset = max(0, int(request.GET.get("offset", 0)))
-    except ValueError:
-        return _error(400, "limit and offset must be whole numbers.")
-    formats = [f for f in request.GET.getlist("type") if f in LIBRARY_FORMATS]
-    pages = material_queryset(
-        locale_id=locale.pk,
-        formats=formats,
-        scam_types=request.GET.getlist("scam_type"),
-        audiences=request.GET.getlist("audience"),
-    )
-    total = pages.count()
-    items = [
-        {
-            "id": page.pk,
-            "title": page.title,
-            "url": page.get_full_url(request),
-            "summary": page.card_summary,
-            "first_published_at": page.first_published_at.isoformat()
-            if page.first_published_at
-            else None,
-        }
-        for page in pages[offset : offset + limit]
-    ]
-    return JsonResponse(
-        {"count": total, "limit": limit, "offset": offset, "results": items},
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-FIGURES_SCHEMA = {
-    "type": "object",
-    "properties": {
-        name: {"type": "integer"}
-        for name in (
-            "events",
-            "attendance",
-            "materials_distributed",
-            "warnings",
-            "qr_scans",
-            "unique_visitors",
-        )
-    },
-}
-BREAKDOWN_SCHEMA = {"type": "object", "additionalProperties": FIGURES_SCHEMA}
-
-
-def openapi_schema() -> dict:
-    error = {
-        "description": "Error",
-        "content": {
-            "application/json": {
-                "schema": {"type": "object", "properties": {"error": {"type": "string"}}}
-            }
-        },
-    }
-    return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Fangzha API",
-            "version": "1",
-            "description": "Read-only reach figures and published anti-fraud materials.",
-        },
-        "components": {
-            "securitySchemes": {
-                "basic": {"type": "http", "scheme": "basic"},
-                "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
-            },
-            "schemas": {"Figures": FIGURES_SCHEMA},
-        },
-        "paths": {
-            "/api/v1/reach/": {
-                "get": {
-                    "summary": "Reach of approved outreach events, for the caller's teams",
-                    "security": [{"basic": []}, {"session": []}],
-                    "parameters": [
-                        {
-                            "name": "campaign",
-                            "in": "query",
-                            "schema": {"type": "string"},
-                            "description": "campaign slug",
-                        },
-                        {
-                            "name": "team",
-                            "in": "query",
-                            "schema": {"type": "string"},
-                            "description": "team name",
-                        },
-                        {
-                            "name": "from",
-                            "in": "query",
-                            "schema": {"type": "string", "format": "date"},
-                        },
-                        {
-                            "name": "to",
-                            "in": "query",
-                            "schema": {"type": "string", "format": "date"},
-                        },
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "Reach report",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "totals": {"$ref": "#/components/schemas/Figures"},
-                                            **{
-                                                name: BREAKDOWN_SCHEMA
-                                                for name in (
-                                                    "by_venue_type",
-                                                    "by_audience",
-                                                    "by_district",
-                                                    "by_format",
-                                                    "by_month",
-                                                )
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "400": error,
-                        "401": error,
-                        "403": error,
-                    },
-                }
-            },
-            "/api/v1/materials/": {
-                "get": {
-                    "summary": "Published materials, newest first",
-                    "parameters": [
-                        {
-                            "name": "lang",
-                            "in": "query",
-                            "schema": {"type": "string", "enum": ["zh-hans", "en"]},
-                        },
-                        {
-                            "name": "type",
-                            "in": "query",
-                            "schema": {
-                                "type": "string",
-                                "enum": ["poster", "video", "guide", "case"],
-                            },
-                        },
-                        {"name": "audience", "in": "query", "schema": {"type": "string"}},
-                        {"name": "scam_type", "in": "query", "schema": {"type": "string"}},
-                        {
-                            "name": "limit",
-                            "in": "query",
-                            "schema": {"type": "integer", "maximum": MAX_PAGE_SIZE},
-                        },
-                        {"name": "offset", "in": "query", "schema": {"type": "integer"}},
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": "A page of materials",
-                            "content": {
-                                "application/json": {
-                                    "schema": {
-                                        "type": "object",
-                                        "properties": {
-                                            "count": {"type": "integer"},
-                                            "limit": {"type": "integer"},
-                                            "offset": {"type": "integer"},
-                                            "results": {
-                                                "type": "array",
-                                                "items": {
-                                                    "type": "object",
-                                                    "properties": {
-                                                        "id": {"type": "integer"},
-                                                        "title": {"type": "string"},
-                                                        "url": {"type": "string"},
-                                                        "summary": {"type": "string"},
-                                                        "first_published_at": {
-                                                            "type": "string",
-                                                            "nullable": True,
-                                                        },
-                                                    },
-                                                },
-                                            },
-                                        },
-                                    }
-                                }
-                            },
-                        },
-                        "400": error,
-                    },
-                }
-            },
-        },
-    }
-
-
-@require_GET
-def schema(request):
-    return JsonResponse(openapi_schema())
+    money = _money_protected(user=user, filters=filters)
+    document["totals"]["money_protected_yuan"] = _yuan(sum(money["totals"].values(), Decimal(0)))
+    for name in ("by_venue_type", "by_district", "by_format", "by_month", "by_audience"):
+        for key, figures in document[name].items():
+            figures["money_protected_yuan"] = _yuan(money.get(name, {}).get(key, Decimal(0)))
+    return document

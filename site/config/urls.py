@@ -6,8 +6,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from campaigns import api as campaign_api
 from campaigns import views as campaign_views
+from config.api import api
 from core import views as core_views
 from core.sitemaps import AllLocalesSitemap
 from materials import views as material_views
@@ -18,9 +18,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("api/v1/reach/", campaign_api.reach, name="api_reach"),
-    path("api/v1/materials/", campaign_api.materials, name="api_materials"),
-    path("api/v1/schema.json", campaign_api.schema, name="api_schema"),
+    path("api/v1/", api.urls),
     re_path(r"^care-mode/(?P<state>on|off)/$", core_views.care_mode, name="care_mode"),
     path("feedback/<int:page_id>/", material_views.feedback, name="feedback"),
     re_path(
