@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import permissions, selectors, services
+from . import links, permissions, selectors, services
 from .charts import bar_rows, column_rows
 from .forms import ReachFilterForm
 from .models import EventFormat, TrackedLink, VenueType
@@ -73,13 +73,12 @@ def reach_dashboard(request):
 @never_cache
 def follow_tracked_link(request, code: str):
     """Count a scan and send the reader to the material. Only ever to a page of this site."""
-    link = TrackedLink.objects.filter(code=code, is_active=True).select_related("target").first()
-    target = link.target if link else None
-    if link is None or not target.live or target.get_view_restrictions().exists():
+    found = links.open_link(code)
+    if found is None:
         return TemplateResponse(request, "campaigns/link_unavailable.html", status=404)
+    link, target = found
     services.record_scan(link=link, request=request)
-    # A relative URL of one of our own pages: the redirect cannot leave the site.
-    return HttpResponseRedirect(target.get_url(request) or "/")
+    return HttpResponseRedirect(links.target_url(target, request))
 
 
 def tracked_link_qr(request, pk: int, fmt: str):
