@@ -16,6 +16,7 @@ from wagtail.models import Locale
 from materials.models import Audience, ScamType
 from materials.selectors import (
     FORMAT_LABELS,
+    RESULT_IMAGE,
     attach_card_images,
     specific_in_order,
     taxonomy_options,
@@ -43,7 +44,7 @@ def search(request):
         results = paginate(
             request, search_materials(query, locale=locale, formats=formats, audiences=audiences)
         )
-        pages = attach_card_images(specific_in_order(results.object_list))
+        pages = attach_card_images(specific_in_order(results.object_list), RESULT_IMAGE)
         for page in pages:
             page.excerpt = highlight(page.search_text(), query)
         results.object_list = pages

@@ -1,12 +1,15 @@
 """Read-side queries for materials. Each returns in a bounded number of SQL queries."""
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils.translation import gettext_lazy as _
 from wagtail.images import get_image_model
+from wagtail.images.models import ResponsiveImage
+from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from core.content_generation import cached
@@ -21,7 +24,33 @@ FORMAT_LABELS = {
     "alert": _("Alert"),
 }
 LIBRARY_FORMATS = [model.format_key for model in LIBRARY_MODELS]
-CARD_IMAGE_SPECS = ("fill-480x320", "fill-960x640")
+
+
+@dataclass(frozen=True)
+class ListingImage:
+    """How a listing shows each item's image, declared once: the selector prefetches these
+    renditions and the template draws the <img> it is handed (`item.card_image_tag`),
+    naming no size of its own. A template asking for a size the prefetch did not name
+    would make Wagtail decode and resize the original on every request."""
+
+    specs: tuple[str, ...]
+    attrs: dict[str, str]
+
+    def image_tag(self, image) -> ResponsiveImage:
+        return ResponsiveImage(get_renditions_or_not_found(image, self.specs), dict(self.attrs))
+
+
+CARD_IMAGE = ListingImage(  # library, landing pages, home page features
+    specs=("fill-480x320", "fill-960x640"),
+    attrs={
+        "sizes": "(min-width: 60em) 20em, (min-width: 40em) 45vw, 100vw",
+        "alt": "",
+        "loading": "lazy",
+    },
+)
+RESULT_IMAGE = ListingImage(  # search results
+    specs=("fill-160x120",), attrs={"alt": "", "loading": "lazy", "class": "result-thumb"}
+)
 
 
 def active_locale_id() -> int | None:
@@ -189,8 +218,9 @@ def _format_key(page: Page) -> str:
     return key
 
 
-def attach_card_images(pages: Iterable[Page], specs: Sequence[str] = CARD_IMAGE_SPECS) -> list:
-    """Give each specific page a `card_image_obj` with renditions prefetched (two queries)."""
+def attach_card_images(pages: Iterable[Page], shown_as: ListingImage = CARD_IMAGE) -> list:
+    """Give each page its `card_image_tag`, drawn as `shown_as` says (two queries: the images
+    and their renditions; none more once the renditions exist)."""
     pages = list(pages)
     for page in pages:
         if not hasattr(page, "card_image_id"):
@@ -204,10 +234,13 @@ def attach_card_images(pages: Iterable[Page], specs: Sequence[str] = CARD_IMAGE_
     if ids:
         images = {
             image.pk: image
-            for image in get_image_model().objects.filter(pk__in=ids).prefetch_renditions(*specs)
+            for image in get_image_model()
+            .objects.filter(pk__in=ids)
+            .prefetch_renditions(*shown_as.specs)
         }
     for page in pages:
-        page.card_image_obj = images.get(page.card_image_id)
+        image = images.get(page.card_image_id)
+        page.card_image_tag = shown_as.image_tag(image) if image else None
         page.format_label = FORMAT_LABELS.get(_format_key(page), "")
     return pages
 
