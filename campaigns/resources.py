@@ -3,12 +3,18 @@
 Each row is read by campaigns.importing (messy cells → clean values); the model's own
 clean() then checks the event as a whole. Every problem is reported as
 (row, column, message); whether anything is saved is decided by services.import_events.
+
+A row that matches an existing event and says the same thing is unchanged, whatever a
+spreadsheet program did to its spelling (full-width punctuation, spaces, the order of the
+audiences, the time without seconds). An approved event may only come back unchanged: a
+change is refused, naming the column as the file names it, until a lead returns the event.
 """
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
@@ -68,6 +74,15 @@ FIELD_COLUMNS = {
     "ends_at": "end_time",
     "venue": "venue_name",
     "audience_groups": "audience",
+}
+# compared field → the spreadsheet columns that carry it, for the approved-event refusal
+FIELD_SOURCE_COLUMNS = {
+    "campaign_id": ("campaign",),
+    "team_id": ("team",),
+    "venue_id": ("venue_name", "district"),
+    "starts_at": ("date", "start_time"),
+    "ends_at": ("end_time",),
+    "audience_groups": ("audience",),
 }
 
 
@@ -133,9 +148,11 @@ class OutreachEventResource(resources.ModelResource):
         chinese_headers: bool = False,
         progress=None,
         duplicate_ids: set[str] | None = None,
+        header_labels: dict[str, str] | None = None,
     ):
         super().__init__()
         self.user = user
+        self.header_labels = header_labels or {}
         self.duplicate_ids = duplicate_ids or set()
         self.progress = progress
         self.rows_done = 0
@@ -168,7 +185,7 @@ class OutreachEventResource(resources.ModelResource):
             self._campaigns[campaign.slug.casefold()] = campaign
             self._campaigns[normalise_text(campaign.name).casefold()] = campaign
         self._teams = {normalise_text(t.name).casefold(): t for t in Team.objects.all()}
-        self._venues = {(v.name_key, v.district): v for v in Venue.objects.all()}
+        self._venues = {self._venue_key(v.name, v.district): v for v in Venue.objects.all()}
         if self.user is not None and not permissions.is_manager(self.user):
             self.allowed_team_ids = set(
                 permissions.teams_of(self.user).values_list("pk", flat=True)
@@ -267,9 +284,15 @@ class OutreachEventResource(resources.ModelResource):
         )
         row["_clean"] = clean
 
+    @staticmethod
+    def _venue_key(name, district) -> tuple[str, str]:
+        """Names compared as the file's cells are read: full-width forms folded, so
+        "工商银行（江南支行）" typed in the admin is the same venue in a spreadsheet."""
+        return (normalise_venue_name(normalise_text(name)), normalise_text(district))
+
     def _venue(self, name, district, venue_type) -> Venue:
         """Venues are reused by name and district; a new one is created once per file."""
-        key = (normalise_venue_name(name), district)
+        key = self._venue_key(name, district)
         venue = self._venues.get(key)
         if venue is None:
             venue = Venue.objects.create(name=name, district=district, venue_type=venue_type)
@@ -282,18 +305,25 @@ class OutreachEventResource(resources.ModelResource):
             self.progress(200)  # rows since the last call
 
     def get_instance(self, instance_loader, row):
-        """Match by external id, else by campaign + date + venue."""
+        """Match by external id, else by campaign + date + venue (and, when one venue had
+        several events that day, the one starting at the row's time)."""
         clean = row["_clean"]
         if clean["external_id"]:
             event = self._events_by_id.get(clean["external_id"])
         else:
             day = timezone.localtime(clean["starts_at"]).date()
-            event = OutreachEvent.objects.filter(
-                campaign=clean["campaign"],
-                venue=clean["venue"],
-                starts_at__date=day,
-                external_id__isnull=True,
-            ).first()
+            candidates = list(
+                OutreachEvent.objects.filter(
+                    campaign=clean["campaign"],
+                    venue=clean["venue"],
+                    starts_at__date=day,
+                    external_id__isnull=True,
+                ).order_by("starts_at", "pk")
+            )
+            event = next(
+                (e for e in candidates if _same_minute(e.starts_at, clean["starts_at"])),
+                candidates[0] if candidates else None,
+            )
         if event is not None:
             event._import_snapshot = self._snapshot(event)
         return event
@@ -312,17 +342,47 @@ class OutreachEventResource(resources.ModelResource):
             and instance.team_id not in self.allowed_team_ids
         ):
             raise ValidationError({"external_id": _("this id belongs to another team's event")})
-        if instance.pk and instance.status == EventStatus.APPROVED:
-            raise ValidationError(
-                {
-                    "external_id": _(
-                        "this event is approved; ask the team lead to return it before "
-                        "correcting it"
-                    )
-                }
-            )
+        approved = instance.pk and instance.status == EventStatus.APPROVED
+        before = self._shown(instance) if approved else None
         for name, value in row["_clean"].items():
+            if instance.pk and _same(name, getattr(instance, name), value):
+                continue  # the file says the same, spelt differently: keep it as it is
             setattr(instance, name, value)
+        if approved:
+            self._refuse_changes(instance, before)
+
+    def _shown(self, event) -> dict[str, str]:
+        """The event's columns as an export shows them (for naming a change)."""
+        return {
+            column: Truncator(str(self.export_field(field, event) or "")).chars(40)
+            for column, field in self.fields.items()
+        }
+
+    def _refuse_changes(self, event, before: dict[str, str]) -> None:
+        """An approved event's figures are in the reports: the file may only repeat them.
+        Each changed column is named as the file names it, with the old and new value."""
+        after = self._shown(event)
+        columns = []
+        for name, old in zip(COMPARED_FIELDS, event._import_snapshot, strict=True):
+            if getattr(event, name) == old:
+                continue
+            sources = FIELD_SOURCE_COLUMNS.get(name, (name,))
+            shown = [c for c in sources if before.get(c) != after.get(c)] or sources[:1]
+            columns += [c for c in shown if c not in columns]
+        raise_errors = {
+            column: _(
+                "this event is approved, so “%(column)s” cannot change (%(old)s → %(new)s); "
+                "ask the team lead to return the event before correcting it"
+            )
+            % {
+                "column": self.header_labels.get(column, column),
+                "old": before.get(column) or "—",
+                "new": after.get(column) or "—",
+            }
+            for column in columns
+        }
+        if raise_errors:
+            raise ValidationError(raise_errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         snapshot = getattr(instance, "_import_snapshot", None)
@@ -375,3 +435,25 @@ class OutreachEventResource(resources.ModelResource):
                     for field, messages in error.message_dict.items()
                 }
             ) from None
+
+
+def _same_minute(a: datetime.datetime, b: datetime.datetime) -> bool:
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def _same(name: str, old, new) -> bool:
+    """Whether a cell repeats what the event already holds, as far as a spreadsheet can
+    tell: times to the minute, text up to full-width forms and spaces, audiences as a set."""
+    if old == new:
+        return True
+    if name in ("starts_at", "ends_at"):
+        return old is not None and new is not None and _same_minute(old, new)
+    if name in ("notes", "external_id"):
+        return normalise_text(old) == normalise_text(new)
+    if name == "audience_groups":
+        return _groups(old) == _groups(new)
+    return False
+
+
+def _groups(audience: str) -> set[str]:
+    return {group.strip() for group in audience.split(",")} - {""}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from . import history, permissions
+from .importing import REQUIRED_COLUMNS, Table, UnreadableFile, normalise_text, read_table
 from .models import (
     CountMethod,
     DailyReach,
@@ -336,15 +337,12 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024
 IMPORT_CHUNK_ROWS = 5000
 
 
-class UnreadableFile(Exception):
-    """The file is not a spreadsheet we can read (wrong type, empty, too large, broken)."""
-
-
 @dataclass
 class RowProblem:
-    row: int  # line in the spreadsheet (the header is line 1)
-    column: str
+    row: int  # line in the spreadsheet, as the user's spreadsheet program numbers it
+    column: str  # the column's key (e.g. "attendance"), or "" for the whole row
     message: str
+    header: str = ""  # the column's header as the file names it (e.g. "参与人数")
 
 
 @dataclass
@@ -362,67 +360,25 @@ class ImportReport:
         return not self.problems
 
 
-def read_spreadsheet(content: bytes, filename: str):
-    """A tablib Dataset from CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX."""
-    import tablib
-
-    from .importing import header_key
-
+def read_spreadsheet(content: bytes, filename: str) -> Table:
+    """The events table of a CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX
+    file, found below any title and note rows (campaigns.importing.read_table)."""
     if not content or not content.strip():
         raise UnreadableFile(_("The file is empty."))
     if len(content) > MAX_IMPORT_BYTES:
         raise UnreadableFile(_("The file is larger than 50 MB; split it into smaller files."))
-    name = filename.lower()
-    if content[:4] == b"PK\x03\x04":
-        try:
-            dataset = tablib.Dataset().load(content, format="xlsx")
-        except Exception as error:  # openpyxl raises many types for broken workbooks
-            raise UnreadableFile(
-                _("The Excel file cannot be read: %(error)s") % {"error": error}
-            ) from error
-    elif name.endswith((".xlsx", ".xls")):
-        raise UnreadableFile(_("The file is named .xlsx but is not an Excel workbook."))
-    elif name.endswith((".csv", ".txt")) or b"," in content[:2000]:
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise UnreadableFile(_("The CSV file's text encoding is not recognised."))
-        if "\x00" in text:
-            raise UnreadableFile(_("This is not a text (CSV) file."))
-        dataset = tablib.Dataset().load(text, format="csv")
-    else:
-        raise UnreadableFile(_("Upload a CSV or XLSX file."))
-
-    headers = list(dataset.headers or [])
-    keys = [header_key(header) for header in headers]
-    # Trailing rows with nothing in them are how spreadsheets end, not data.
-    while len(dataset) and not any(normalise_cell(v) for v in dataset[-1]):
-        del dataset[-1]
-    dataset.headers = [key or f"?{header}" for key, header in zip(keys, headers, strict=True)]
-    return dataset
+    return read_table(content, filename)
 
 
-def duplicated_ids(dataset) -> set[str]:
+def duplicated_ids(table: Table) -> set[str]:
     """External ids that appear on more than one row of the file."""
-    from .importing import normalise_text
-
-    if "external_id" not in dataset.headers:
-        return set()
     seen, duplicates = set(), set()
-    for value in dataset["external_id"]:
+    for value in table.column("external_id"):
         key = normalise_text(value)
         if key and key in seen:
             duplicates.add(key)
         seen.add(key)
     return duplicates
-
-
-def normalise_cell(value) -> str:
-    return "" if value is None else str(value).strip()
 
 
 def import_events(
@@ -438,12 +394,11 @@ def import_events(
     asks, only the valid rows. A dry run saves nothing and reports what would happen."""
     import tablib
 
-    from .importing import REQUIRED_COLUMNS
     from .resources import OutreachEventResource
 
-    dataset = read_spreadsheet(content, filename)
-    report = ImportReport(unknown_columns=[h[1:] for h in dataset.headers if h.startswith("?")])
-    missing = [column for column in REQUIRED_COLUMNS if column not in dataset.headers]
+    table = read_spreadsheet(content, filename)
+    report = ImportReport(unknown_columns=table.unknown_columns)
+    missing = [column for column in REQUIRED_COLUMNS if column not in table.headers]
     if missing:
         report.problems.append(
             RowProblem(
@@ -453,22 +408,30 @@ def import_events(
             )
         )
         return report
-    if not len(dataset):
+    if not len(table):
         report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
         return report
+
+    def problem(index: int, column: str, message) -> RowProblem:
+        """index: the row's place in the table, counted from 1 as import-export does."""
+        line = table.lines[index - 1]
+        return RowProblem(line, column, str(message), table.labels.get(column, column))
 
     # One pass, in chunks so memory stays flat: rows are validated and written in
     # batches inside one transaction, rolled back when any row is invalid (unless the user
     # asked to skip those rows) or when this is only a dry run.
-    duplicate_ids = duplicated_ids(dataset)
+    duplicate_ids = duplicated_ids(table)
     invalid_rows, failed = set(), False
     with transaction.atomic():
-        for offset in range(0, len(dataset), IMPORT_CHUNK_ROWS):
+        for offset in range(0, len(table), IMPORT_CHUNK_ROWS):
             chunk = tablib.Dataset(
-                *dataset[offset : offset + IMPORT_CHUNK_ROWS], headers=dataset.headers
+                *table.rows[offset : offset + IMPORT_CHUNK_ROWS], headers=table.headers
             )
             resource = OutreachEventResource(
-                user=user, progress=progress, duplicate_ids=duplicate_ids
+                user=user,
+                progress=progress,
+                duplicate_ids=duplicate_ids,
+                header_labels=table.labels,
             )
             result = resource.import_data(
                 chunk, dry_run=False, use_transactions=False, retain_instance_in_row_result=True
@@ -478,14 +441,12 @@ def import_events(
                 invalid_rows.add(offset + invalid.number)
                 for column, messages in invalid.error_dict.items():
                     report.problems.extend(
-                        RowProblem(offset + invalid.number + 1, column, m) for m in messages
+                        problem(offset + invalid.number, column, m) for m in messages
                     )
             for number, errors in result.row_errors():
                 invalid_rows.add(offset + number)
                 failed = True
-                report.problems.extend(
-                    RowProblem(offset + number + 1, "", str(e.error)) for e in errors
-                )
+                report.problems.extend(problem(offset + number, "", e.error) for e in errors)
             totals = result.totals
             report.new += totals.get("new", 0)
             report.updated += totals.get("update", 0)
@@ -620,7 +581,9 @@ def run_import(job_id: int) -> None:
                 "unchanged": report.unchanged,
                 "invalid": report.invalid,
                 "saved": report.saved,
-                "problems": [[p.row, p.column, str(p.message)] for p in report.problems[:500]],
+                "problems": [
+                    [p.row, p.header or p.column, str(p.message)] for p in report.problems[:500]
+                ],
             }
             transaction.on_commit(lambda: path.unlink(missing_ok=True))
         job.finished_at = timezone.now()
