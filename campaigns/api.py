@@ -116,7 +116,11 @@ def _money_protected(*, user, filters: ReachFilters) -> dict[str, dict[str, Deci
     """
     rows = rollups_for(user=user, filters=filters)
     money: dict[str, dict[str, Decimal]] = {"totals": {}, "by_month": {}}
-    by_key = rows.values("dimension", "key").annotate(money=Sum("money_protected_yuan"))
+    by_key = (
+        rows.exclude(dimension=ReachDimension.MATERIAL)
+        .values("dimension", "key")
+        .annotate(money=Sum("money_protected_yuan"))
+    )
     for row in by_key.order_by():
         name = "totals" if row["dimension"] == ReachDimension.TOTAL else f"by_{row['dimension']}"
         money.setdefault(name, {})[row["key"]] = row["money"] or Decimal(0)
