@@ -332,3 +332,12 @@ def test_admin_refuses_rows_for_another_team_and_saves_nothing(client, world, le
     assert not preview.context["can_confirm"]
     client.post(IMPORT_URL, {"confirm": "1"})
     assert not OutreachEvent.objects.filter(external_id="NEW-2").exists()
+
+
+def test_the_refusal_speaks_chinese(client, world, ledger):
+    exported = export(client, world["manager"])
+    content, line = change_cell(exported, external_id="JN-001", header="参与人数", value="130")
+    with translation.override("zh-hans"):
+        report = import_events(content=content, filename="e.csv", user=world["manager"])
+    [problem] = report.problems
+    assert problem.message.startswith("该场次已通过审核，“参与人数”不能更改（120 → 130）")
