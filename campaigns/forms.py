@@ -14,13 +14,10 @@ class OutreachEventForm(WagtailAdminModelForm):
         user = self.for_user
         if user is None:
             return
-        teams = permissions.teams_of(user)
         if "team" in self.fields:
-            self.fields["team"].queryset = teams
+            self.fields["team"].queryset = permissions.visible_teams(user)
         if "campaign" in self.fields:
-            self.fields["campaign"].queryset = Campaign.objects.filter(
-                teams__in=teams.values("pk")
-            ).distinct()
+            self.fields["campaign"].queryset = permissions.visible_campaigns(user)
 
 
 class ReviewForm(forms.Form):
@@ -48,11 +45,9 @@ class ReachFilterForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        from .selectors import campaigns_visible_to
-
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_visible_to(user)
-        self.fields["team"].queryset = permissions.teams_of(user)
+        self.fields["campaign"].queryset = permissions.visible_campaigns(user)
+        self.fields["team"].queryset = permissions.visible_teams(user)
 
     def clean(self):
         cleaned = super().clean()

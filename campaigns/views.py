@@ -3,7 +3,7 @@
 from io import BytesIO
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from . import links, permissions, selectors, services
 from .charts import bar_rows, column_rows
 from .forms import ReachFilterForm
-from .models import EventFormat, TrackedLink, VenueType
+from .models import EventFormat, VenueType
 
 
 def reach_dashboard(request):
@@ -24,6 +24,11 @@ def reach_dashboard(request):
     if form.is_valid():
         filters = selectors.ReachFilters(**form.cleaned_data)
     report = selectors.reach_report(user=request.user, filters=filters)
+    progress = selectors.campaign_progress(user=request.user, filters=filters)
+    show_budgets = permissions.can_see_budgets(request.user)
+    if not show_budgets:  # cost per person × people reached would give the budget away
+        for item in progress:
+            item["cost_per_person"] = None
     venue_labels = dict(VenueType.choices)
     format_labels = dict(EventFormat.choices)
     audience_labels = {
@@ -64,7 +69,8 @@ def reach_dashboard(request):
             ],
             "months": column_rows(report["by_month"], "attendance"),
             "materials": selectors.material_effectiveness(user=request.user, filters=filters),
-            "progress": selectors.campaign_progress(user=request.user, filters=filters),
+            "progress": progress,
+            "show_budgets": show_budgets,
             "latest": selectors.latest_approved_events(user=request.user),
         },
     )
@@ -87,12 +93,7 @@ def tracked_link_qr(request, pk: int, fmt: str):
 
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    link = get_object_or_404(TrackedLink, pk=pk)
-    if (
-        not permissions.is_manager(request.user)
-        and not permissions.teams_of(request.user).filter(campaigns=link.campaign_id).exists()
-    ):
-        raise Http404
+    link = get_object_or_404(permissions.visible_links(request.user), pk=pk)
     url = request.build_absolute_uri(f"/r/{link.code}/")
     buffer = BytesIO()
     code = segno.make(url, error="m", micro=False)
@@ -113,7 +114,7 @@ def evidence_photo(request, name: str):
     from .models import EventPhoto
 
     photo = get_object_or_404(
-        EventPhoto, image=name, event__in=permissions.events_visible_to(request.user)
+        EventPhoto, image=name, event__in=permissions.visible_events(request.user)
     )
     response = FileResponse(photo.image.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"

@@ -56,7 +56,7 @@ class ReachSummaryPanel:
             {
                 "totals": report["totals"],
                 "pending": selectors.pending_events(user=user),
-                "returned": permissions.events_visible_to(user)
+                "returned": permissions.visible_events(user)
                 .filter(status="returned", created_by=user)
                 .select_related("venue")[:5],
             },

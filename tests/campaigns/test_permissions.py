@@ -108,3 +108,212 @@ def test_coordinators_cannot_manage_campaigns(client, world):
     from campaigns.models import Campaign
 
     assert not Campaign.objects.filter(slug="x").exists()
+
+
+# --- One team-scoped policy, every campaign screen × every role ------------------------
+# Team B alone takes part in campaign "B队专项" (budget 88,888.00 yuan); team A never sees
+# it, its budget, its links or its events. Budgets are for managers only.
+ROLES = ["anonymous", "editor", "coord_a", "lead_a", "coord_b", "lead_b", "manager", "admin"]
+CAMPAIGN_B = "B队专项"
+BUDGET = "88888"
+COST_PER_PERSON = "1269.83"  # 88,888 yuan / 70 people reached
+
+
+@pytest.fixture
+def scoped_world(world, django_user_model):
+    from decimal import Decimal
+
+    from wagtail.models import Page
+
+    from campaigns import services
+    from campaigns.models import TrackedLink
+    from tests import factories
+
+    world["admin"] = django_user_model.objects.create_superuser("admin", password="pw")
+    campaign_b = factories.CampaignFactory(
+        name=CAMPAIGN_B, slug="b-only", teams=[world["team_b"]], budget_yuan=Decimal("88888")
+    )
+    venue_b = factories.VenueFactory(name="河西综合市场", district="河西区")
+    event_b_only = factories.OutreachEventFactory(
+        campaign=campaign_b,
+        team=world["team_b"],
+        venue=venue_b,
+        created_by=world["coord_b"],
+        status="submitted",
+        attendance=70,
+        elders=0,
+        students=70,
+        general_public=0,
+    )
+    services.approve_event(event=event_b_only, user=world["lead_b"])
+    page = Page.objects.get(depth=2)
+    world.update(
+        campaign_b=campaign_b,
+        venue_b=venue_b,
+        event_b_only=event_b_only,
+        link_b=TrackedLink.objects.create(campaign=campaign_b, target=page, label="B码"),
+        # A link printed for team B's event in the campaign both teams share.
+        link_event_b=TrackedLink.objects.create(
+            campaign=world["campaign"], event=world["event_b"], target=page, label="B场码"
+        ),
+    )
+    return world
+
+
+def as_role(client, world, role):
+    if role != "anonymous":
+        client.force_login(world[role])
+    return client
+
+
+def refused(response, role):
+    """Not shown: anonymous users go to the login page, others get a 404, or Wagtail's
+    "no permission" (a redirect to the admin home, or 403) where the role lacks the model
+    permission altogether (so the answer is the same whether the object exists or not)."""
+    if role == "anonymous":
+        return response.status_code == 302 and "/login/" in response["Location"]
+    if response.status_code == 302:
+        return response["Location"] in ("/admin/", "/")
+    return response.status_code in (403, 404)
+
+
+SEES_B = {"coord_b", "lead_b", "manager", "admin"}
+MANAGES = {"manager", "admin"}
+HAS_ROLE = {"coord_a", "lead_a", "coord_b", "lead_b", "manager", "admin"}
+
+
+def _pk_url(template, key):
+    return lambda world: template.format(pk=world[key].pk)
+
+
+# URL, then who gets a 200 (everyone else: refused, and nothing of B in the answer)
+OBJECT_SCREENS = [
+    ("campaign inspect", _pk_url("/admin/campaigns/campaigns/inspect/{pk}/", "campaign_b"), SEES_B),
+    ("campaign edit", _pk_url("/admin/campaigns/campaigns/edit/{pk}/", "campaign_b"), MANAGES),
+    ("campaign delete", _pk_url("/admin/campaigns/campaigns/delete/{pk}/", "campaign_b"), MANAGES),
+    (
+        "campaign history",
+        _pk_url("/admin/campaigns/campaigns/history/{pk}/", "campaign_b"),
+        MANAGES,
+    ),
+    ("campaign usage", _pk_url("/admin/campaigns/campaigns/usage/{pk}/", "campaign_b"), MANAGES),
+    ("team edit", _pk_url("/admin/campaigns/teams/edit/{pk}/", "team_b"), MANAGES),
+    ("team history", _pk_url("/admin/campaigns/teams/history/{pk}/", "team_b"), MANAGES),
+    ("venue usage", _pk_url("/admin/campaigns/venues/usage/{pk}/", "venue_b"), MANAGES),
+    # A lead may correct a venue only their own teams use.
+    ("venue edit", _pk_url("/admin/campaigns/venues/edit/{pk}/", "venue_b"), {"lead_b", *MANAGES}),
+    ("link edit", _pk_url("/admin/campaigns/links/edit/{pk}/", "link_b"), MANAGES),
+    ("link QR", _pk_url("/admin/campaigns/links/{pk}/qr.png", "link_b"), SEES_B),
+    ("event link QR", _pk_url("/admin/campaigns/links/{pk}/qr.svg", "link_event_b"), SEES_B),
+    ("event edit", _pk_url("/admin/campaigns/events/edit/{pk}/", "event_b_only"), SEES_B),
+    ("event inspect", _pk_url("/admin/campaigns/events/inspect/{pk}/", "event_b_only"), SEES_B),
+    ("event history", _pk_url("/admin/campaigns/events/history/{pk}/", "event_b_only"), SEES_B),
+    ("event delete", _pk_url("/admin/campaigns/events/delete/{pk}/", "event_b_only"), MANAGES),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("screen", "url", "allowed"), OBJECT_SCREENS, ids=[s[0] for s in OBJECT_SCREENS]
+)
+def test_each_campaign_object_url_for_each_role(client, scoped_world, role, screen, url, allowed):
+    response = as_role(client, scoped_world, role).get(url(scoped_world))
+    if role in allowed:
+        assert response.status_code == 200, f"{screen}: {role} should see it"
+    else:
+        assert refused(response, role), f"{screen}: {role} got {response.status_code}"
+        assert CAMPAIGN_B not in response.content.decode()
+
+
+# Lists, choosers, filters, dashboards: (URL, roles that get a 200). Every role that gets
+# one sees campaign B, its team and its budget only as the policy says. (Venues are a
+# shared directory of places, so venue names are not team data.)
+LIST_SCREENS = [
+    ("campaign list", "/admin/campaigns/campaigns/", HAS_ROLE),
+    ("team list", "/admin/campaigns/teams/", HAS_ROLE),
+    ("venue list", "/admin/campaigns/venues/", HAS_ROLE),
+    ("link list", "/admin/campaigns/links/", MANAGES),
+    ("event list and its filters", "/admin/campaigns/events/", HAS_ROLE),
+    ("event form's choosers", "/admin/campaigns/events/new/", HAS_ROLE),
+    ("dashboard and its filters", "/admin/campaigns/reach/", HAS_ROLE),
+    ("dashboard filtered by B", "/admin/campaigns/reach/?campaign={campaign_b}", HAS_ROLE),
+    ("big screen", "/admin/campaigns/big-screen/", HAS_ROLE),
+    ("admin home", "/admin/", HAS_ROLE | {"editor"}),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("screen", "url", "allowed"), LIST_SCREENS, ids=[s[0] for s in LIST_SCREENS]
+)
+def test_each_campaign_list_for_each_role(client, scoped_world, role, screen, url, allowed):
+    url = url.format(campaign_b=scoped_world["campaign_b"].pk)
+    response = as_role(client, scoped_world, role).get(url)
+    html = response.content.decode()
+    if role not in allowed:
+        assert refused(response, role), f"{screen}: {role} got {response.status_code}"
+        assert CAMPAIGN_B not in html
+        return
+    assert response.status_code == 200
+    if role in ("coord_a", "lead_a", "editor"):
+        assert CAMPAIGN_B not in html, f"{screen} shows campaign B to {role}"
+        assert ">B队<" not in html and "B队</" not in html, f"{screen} names team B to {role}"
+    if role not in MANAGES:
+        assert BUDGET not in html.replace(",", "") and COST_PER_PERSON not in html, (
+            f"{screen} shows a budget to {role}"
+        )
+
+
+def test_managers_see_campaign_b_its_budget_and_cost_per_person(client, scoped_world):
+    client.force_login(scoped_world["manager"])
+    inspect = client.get(f"/admin/campaigns/campaigns/inspect/{scoped_world['campaign_b'].pk}/")
+    assert BUDGET in inspect.content.decode().replace(",", "")
+    dashboard = client.get("/admin/campaigns/reach/").content.decode()
+    assert CAMPAIGN_B in dashboard and COST_PER_PERSON in dashboard
+
+
+def test_team_b_sees_its_campaign_but_not_its_budget(client, scoped_world):
+    client.force_login(scoped_world["coord_b"])
+    inspect = client.get(f"/admin/campaigns/campaigns/inspect/{scoped_world['campaign_b'].pk}/")
+    html = inspect.content.decode()
+    assert CAMPAIGN_B in html and BUDGET not in html.replace(",", "")
+    assert CAMPAIGN_B in client.get("/admin/campaigns/campaigns/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["coord_a", "lead_a"])
+def test_team_a_filters_and_exports_cannot_reach_team_b(client, scoped_world, role):
+    client.force_login(scoped_world[role])
+    campaign_b = scoped_world["campaign_b"]
+    listing = client.get(f"/admin/campaigns/events/?campaign={campaign_b.pk}")
+    assert listing.status_code == 200
+    assert f"/admin/campaigns/events/edit/{scoped_world['event_b_only'].pk}/" not in (
+        listing.content.decode()
+    )
+    export = client.get(f"/admin/campaigns/events/export/?file=csv&campaign={campaign_b.pk}")
+    assert "河西综合市场" not in export.content.decode("utf-8-sig")
+    api = client.get("/api/v1/reach/", {"campaign": campaign_b.slug})
+    assert api.status_code in (400, 403, 404)
+    api = client.get("/api/v1/reach/", {"team": scoped_world["team_b"].name})
+    assert api.status_code in (400, 403, 404)
+    totals = client.get("/api/v1/reach/").json()["totals"]
+    assert totals["attendance"] == 0  # team A has nothing approved; B's 70 stay B's
+
+
+def test_policy_functions_agree_with_the_screens(scoped_world):
+    from campaigns import permissions
+
+    coord_a, coord_b = scoped_world["coord_a"], scoped_world["coord_b"]
+    campaign_b = scoped_world["campaign_b"]
+    assert campaign_b not in permissions.visible_campaigns(coord_a)
+    assert campaign_b in permissions.visible_campaigns(coord_b)
+    assert list(permissions.visible_teams(coord_a)) == [scoped_world["team_a"]]
+    assert not permissions.visible_campaigns(scoped_world["editor"]).exists()
+    assert (
+        not permissions.visible_links(coord_a)
+        .filter(pk__in=[scoped_world["link_b"].pk, scoped_world["link_event_b"].pk])
+        .exists()
+    )
+    assert scoped_world["venue_b"] not in permissions.editable_venues(scoped_world["lead_a"])
+    assert scoped_world["venue_b"] in permissions.editable_venues(scoped_world["lead_b"])
+    assert permissions.can_see_budgets(scoped_world["manager"])
+    assert not permissions.can_see_budgets(scoped_world["lead_b"])
