@@ -93,7 +93,7 @@ def demo_site(tmp_path_factory):
     for command in (
         ["migrate", "--noinput"],
         ["compiletranslations"],
-        ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"],
+        ["load_demo", f"--host=127.0.0.1:{port}"],  # with the README's demo accounts
         ["load_campaigns_demo"],
     ):
         subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
