@@ -13,7 +13,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .content_generation import cached
+from .content_generation import cached, current_generation
 from .pages import CachedViewRestrictionsMixin
 
 
@@ -70,7 +70,9 @@ class SiteSettings(BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """Cached: every public page shows the hotline. Saving clears it (signals.py)."""
+        """Cached under the content generation: every public page shows the hotline.
+        Saving moves the generation on once the change commits (materials.signals), so a
+        reader who cached the old row while the save was in its transaction cannot keep it."""
         key = cls.cache_key(site.pk)
         instance = cache.get(key)
         if instance is None:
@@ -80,7 +82,7 @@ class SiteSettings(BaseSiteSetting):
 
     @staticmethod
     def cache_key(site_id) -> str:
-        return f"core:sitesettings:{site_id}"
+        return f"core:sitesettings:{site_id}:g{current_generation()}"
 
     @property
     def hotline_tel(self) -> str:

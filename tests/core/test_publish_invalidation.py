@@ -138,6 +138,19 @@ def test_a_moderators_approval_moves_the_generation_after_its_commit(site_tree, 
     assert cache.get(GENERATION_KEY) != before
 
 
+def test_settings_cached_by_a_reader_during_the_change_are_dropped_at_commit(site_tree):
+    site = site_tree["site"]
+    old = SiteSettings.for_site(site)
+    old.save()
+    with transaction.atomic():
+        row = SiteSettings.objects.get(pk=old.pk)
+        row.hotline = "110-96110"
+        row.save()
+        # A reader on another connection still reads the old row, and caches it.
+        cache.set(SiteSettings.cache_key(site.pk), old, 60 * 60)
+    assert SiteSettings.for_site(site).hotline == "110-96110"
+
+
 def read_in_another_connection(url: str) -> str:
     """GET `url` from a thread with its own database connection, as a second reader would."""
     result = {}
