@@ -75,6 +75,8 @@ FIELD_COLUMNS = {
     "venue": "venue_name",
     "audience_groups": "audience",
 }
+# fields a spreadsheet may spell differently without meaning a change (see _same)
+SPELLED_FIELDS = ("external_id", "starts_at", "ends_at", "audience_groups", "notes")
 # compared field → the spreadsheet columns that carry it, for the approved-event refusal
 FIELD_SOURCE_COLUMNS = {
     "campaign_id": ("campaign",),
@@ -342,14 +344,16 @@ class OutreachEventResource(resources.ModelResource):
             and instance.team_id not in self.allowed_team_ids
         ):
             raise ValidationError({"external_id": _("this id belongs to another team's event")})
-        approved = instance.pk and instance.status == EventStatus.APPROVED
-        before = self._shown(instance) if approved else None
         for name, value in row["_clean"].items():
-            if instance.pk and _same(name, getattr(instance, name), value):
+            if (
+                instance.pk
+                and name in SPELLED_FIELDS
+                and _same(name, getattr(instance, name), value)
+            ):
                 continue  # the file says the same, spelt differently: keep it as it is
             setattr(instance, name, value)
-        if approved:
-            self._refuse_changes(instance, before)
+        if instance.pk and instance.status == EventStatus.APPROVED:
+            self._refuse_changes(instance)
 
     def _shown(self, event) -> dict[str, str]:
         """The event's columns as an export shows them (for naming a change)."""
@@ -358,31 +362,37 @@ class OutreachEventResource(resources.ModelResource):
             for column, field in self.fields.items()
         }
 
-    def _refuse_changes(self, event, before: dict[str, str]) -> None:
+    def _refuse_changes(self, event) -> None:
         """An approved event's figures are in the reports: the file may only repeat them.
         Each changed column is named as the file names it, with the old and new value."""
+        changed = [
+            name
+            for name, old in zip(COMPARED_FIELDS, event._import_snapshot, strict=True)
+            if getattr(event, name) != old
+        ]
+        if not changed:
+            return
+        before = self._shown(OutreachEvent.objects.get(pk=event.pk))
         after = self._shown(event)
         columns = []
-        for name, old in zip(COMPARED_FIELDS, event._import_snapshot, strict=True):
-            if getattr(event, name) == old:
-                continue
+        for name in changed:
             sources = FIELD_SOURCE_COLUMNS.get(name, (name,))
             shown = [c for c in sources if before.get(c) != after.get(c)] or sources[:1]
             columns += [c for c in shown if c not in columns]
-        raise_errors = {
-            column: _(
-                "this event is approved, so “%(column)s” cannot change (%(old)s → %(new)s); "
-                "ask the team lead to return the event before correcting it"
-            )
-            % {
-                "column": self.header_labels.get(column, column),
-                "old": before.get(column) or "—",
-                "new": after.get(column) or "—",
+        raise ValidationError(
+            {
+                column: _(
+                    "this event is approved, so “%(column)s” cannot change (%(old)s → %(new)s); "
+                    "ask the team lead to return the event before correcting it"
+                )
+                % {
+                    "column": self.header_labels.get(column, column),
+                    "old": before.get(column) or "—",
+                    "new": after.get(column) or "—",
+                }
+                for column in columns
             }
-            for column in columns
-        }
-        if raise_errors:
-            raise ValidationError(raise_errors)
+        )
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         snapshot = getattr(instance, "_import_snapshot", None)
