@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: demo setup install stack test test-fast lint messages clean
+.PHONY: demo setup install stack test test-fast mutation lint messages clean
 
 demo: setup  ## set up everything and serve the demo site on http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -33,6 +33,9 @@ test: install  ## run the whole test suite
 
 test-fast: install  ## the edit-test loop: no browser, no processes, no fuzzing, stop at the first failure
 	$(PY) -m pytest -x -q -m "not browser and not processes and not fuzz and not postgres" $(PYTEST_ARGS)
+
+mutation: install  ## mutation run on the guards (GUARDS=links|permissions|workflow|imports|all)
+	PY=$(PY) scripts/mutation.sh $(GUARDS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction, Site
 
+from campaigns import links
 from campaigns.models import LinkVisit, TrackedLink
 from tests import factories
 from tests.qr_decode import decode_png, decode_svg
@@ -81,6 +83,47 @@ def test_disabled_link_or_withdrawn_material_shows_a_friendly_page(client, link)
     link.target.unpublish()
     assert scan(client, link).status_code == 404
     assert not LinkVisit.objects.exists()
+
+
+@pytest.mark.parametrize("restricted", ["material", "section"])
+def test_link_to_a_private_page_shows_the_friendly_page(client, site_tree, link, restricted):
+    """A material made private (or moved into a private section) after the posters were
+    printed: readers get the friendly page, not a password form, and no scan is counted."""
+    page = link.target if restricted == "material" else site_tree["library"]
+    PageViewRestriction.objects.create(page=page, restriction_type="password", password="x")
+    response = scan(client, link)
+    assert response.status_code == 404
+    assert "此链接已失效" in response.content.decode()
+    assert not LinkVisit.objects.exists()
+
+
+def test_link_to_a_page_that_no_site_serves_leads_home(client, world, link):
+    """A material moved out of the site's tree is live but has no address on this site."""
+    outside = factories.PosterPageFactory(parent=Page.get_first_root_node(), slug="orphan")
+    link.target = outside
+    link.save()
+    response = scan(client, link)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert LinkVisit.objects.get(link=link).scans == 1
+
+
+def test_link_redirects_relative_to_the_requests_site(client, world, site_tree, link):
+    """With a second site in the same installation, a page of the scanned site is still
+    reached by a relative address, and a page of the other site by that site's own."""
+    other_home = factories.HomePageFactory(parent=Page.get_first_root_node(), slug="other")
+    Site.objects.create(hostname="other.example", port=80, root_page=other_home)
+    other_poster = factories.PosterPageFactory(parent=other_home, slug="poster-y")
+    assert scan(client, link)["Location"] == "/zh-hans/materials/poster-x/"
+    elsewhere = TrackedLink.objects.create(campaign=world["campaign"], target=other_poster)
+    assert scan(client, elsewhere)["Location"] == "http://other.example/zh-hans/poster-y/"
+
+
+def test_opening_a_link_reads_the_link_and_its_page_together(link, django_assert_num_queries):
+    """Every scan of a printed poster runs this: the link with its page in one query, then
+    Wagtail's two for the view restrictions of the page and its ancestors."""
+    with django_assert_num_queries(3):
+        found, target = links.open_link(link.code)
+        assert (found, target.live) == (link, True)
 
 
 def test_tracked_link_qr_codes_for_campaign_staff_only(client, world, link):
