@@ -2,13 +2,14 @@
 between, rows of different lengths. They are read, not crashed on; problems are reported
 on the line the user sees in their spreadsheet program."""
 
+import datetime
 import io
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
 from campaigns.models import OutreachEvent
 from campaigns.services import UnreadableFile, import_events, read_spreadsheet
@@ -70,11 +71,13 @@ def test_csv_ledger_with_title_row_and_ragged_rows_is_imported(world, encoding):
 
 
 def test_xlsx_ledger_with_merged_title_row_is_imported(world):
-    report = import_events(
-        content=as_xlsx(ledger_rows(world)), filename="台账.xlsx", user=world["coord_a"]
-    )
+    rows = ledger_rows(world)
+    rows[4][2:4] = [datetime.datetime(2026, 11, 3), datetime.time(9, 0)]  # Excel cells
+    report = import_events(content=as_xlsx(rows), filename="台账.xlsx", user=world["coord_a"])
     assert report.problems == []
     assert report.saved and report.new == 3
+    l1 = OutreachEvent.objects.get(external_id="L1")
+    assert timezone.localtime(l1.starts_at).isoformat()[:16] == "2026-11-03T09:00"
 
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
