@@ -56,8 +56,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
+    from campaigns.imports.service import import_events
     from campaigns.models import Campaign, OutreachEvent, Team, Venue
-    from campaigns.services import import_events
 
     call_command("migrate", verbosity=0)
     team = Team.objects.create(name="Team", district="District 0")

@@ -2,16 +2,14 @@
 
 Session or HTTP Basic authentication; the caller must hold a campaign role and sees only
 their teams' figures (campaigns/permissions.py). The payload is the published reach report
-(selectors.reach_report_document) with money protected (避免损失) added to every figure
-set, as the dashboard shows it.
+(selectors.reach_report_document), money protected (避免损失) included in every figure set
+as the dashboard shows it, written as a decimal string.
 """
 
 import datetime
 from decimal import Decimal
 
 from django.contrib.auth import authenticate
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Field, Query, Router, Schema
@@ -21,8 +19,8 @@ from ninja.security import HttpBasicAuth, SessionAuth
 from core.api import ApiError, ErrorOut
 
 from . import permissions
-from .models import ReachDimension
-from .selectors import ReachFilters, reach_report_document, rollups_for
+from .reach import ReachFilters
+from .selectors import reach_report_document
 
 CENTS = Decimal("0.01")
 
@@ -109,33 +107,6 @@ def _filters(user, query: ReachQuery) -> ReachFilters:
     )
 
 
-def _money_protected(*, user, filters: ReachFilters) -> dict[str, dict[str, Decimal]]:
-    """Money protected per breakdown key, from the same scoped rollups as the report.
-
-    Two aggregate queries: one over every breakdown key, one over the totals by month.
-    """
-    rows = rollups_for(user=user, filters=filters)
-    money: dict[str, dict[str, Decimal]] = {"totals": {}, "by_month": {}}
-    by_key = (
-        rows.exclude(dimension=ReachDimension.MATERIAL)
-        .values("dimension", "key")
-        .annotate(money=Sum("money_protected_yuan"))
-    )
-    for row in by_key.order_by():
-        name = "totals" if row["dimension"] == ReachDimension.TOTAL else f"by_{row['dimension']}"
-        money.setdefault(name, {})[row["key"]] = row["money"] or Decimal(0)
-    by_month = (
-        rows.filter(dimension=ReachDimension.TOTAL)
-        .annotate(month=TruncMonth("day"))
-        .values("month")
-        .annotate(money=Sum("money_protected_yuan"))
-        .order_by()
-    )
-    for row in by_month:
-        money["by_month"][row["month"].strftime("%Y-%m")] = row["money"] or Decimal(0)
-    return money
-
-
 def _yuan(amount: Decimal) -> str:
     return str(Decimal(amount).quantize(CENTS))
 
@@ -152,9 +123,12 @@ def get_reach(request, query: Query[ReachQuery]):
     user = request.auth
     filters = _filters(user, query)
     document = reach_report_document(user=user, filters=filters)
-    money = _money_protected(user=user, filters=filters)
-    document["totals"]["money_protected_yuan"] = _yuan(sum(money["totals"].values(), Decimal(0)))
-    for name in ("by_venue_type", "by_district", "by_format", "by_month", "by_audience"):
-        for key, figures in document[name].items():
-            figures["money_protected_yuan"] = _yuan(money.get(name, {}).get(key, Decimal(0)))
+    for figures in _figure_sets(document):
+        figures["money_protected_yuan"] = _yuan(figures["money_protected_yuan"])
     return document
+
+
+def _figure_sets(document: dict):
+    yield document["totals"]
+    for name in ("by_venue_type", "by_district", "by_format", "by_month", "by_audience"):
+        yield from document[name].values()

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from . import services
+from . import reach
 from .models import (
     Campaign,
     CountMethod,
@@ -108,7 +108,7 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
         )
         created = _events(rng, teams, campaigns, venues, materials, users, year_ago, events)
         _links_and_scans(rng, campaigns, created, materials, today)
-        services.rebuild_reach_rollups()
+        reach.rebuild_reach_rollups()
     return True
 
 

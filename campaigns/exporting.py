@@ -2,7 +2,7 @@
 
 A cell that starts with = + - @ or a tab/carriage return is read by spreadsheets as a
 formula (CSV injection); such text cells get a leading apostrophe, which spreadsheets
-display as plain text, and the import takes off again (campaigns.importing), so an
+display as plain text, and the import takes off again (campaigns.imports.reading), so an
 export re-imports unchanged. django-import-export's own escaping covers only part of this.
 """
 
@@ -12,8 +12,8 @@ import io
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
-from .importing import FORMULA_STARTS
-from .selectors import REPORT_FIGURES
+from .imports.cells import FORMULA_STARTS
+from .reach import REPORT_FIGURES
 
 
 def neutralise(value):

@@ -4,6 +4,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import permissions
 from .models import Campaign, Team
+from .reach import ReachFilters
 
 
 class OutreachEventForm(WagtailAdminModelForm):
@@ -29,6 +30,8 @@ class ReviewForm(forms.Form):
 
 
 class ReachFilterForm(forms.Form):
+    """The dashboard's filters: its fields are ReachFilters' own (reach.py)."""
+
     campaign = forms.ModelChoiceField(
         queryset=Campaign.objects.none(), required=False, label=_("Campaign")
     )
@@ -55,3 +58,9 @@ class ReachFilterForm(forms.Form):
         if start and end and end < start:
             raise forms.ValidationError(_("The end date is before the start date."))
         return cleaned
+
+    def filters(self) -> ReachFilters:
+        """The chosen filters; none when the form is unbound or invalid."""
+        if not self.is_valid():
+            return ReachFilters()
+        return ReachFilters(**self.cleaned_data)

@@ -7,7 +7,6 @@ their old and new values; labels and choice names are translated when the histor
 read, so a lead reads them in the admin's language.
 """
 
-import copy
 import uuid
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +17,6 @@ from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
 
 from .models import OutreachEvent
-from .resources import COMPARED_FIELDS
 
 CREATE, EDIT = "campaigns.create", "campaigns.edit"
 SUBMIT, APPROVE, RETURN = "campaigns.submit", "campaigns.approve", "campaigns.return"
@@ -118,22 +116,6 @@ def log_imported(*, created, updated, user, source: str) -> None:
         if changes:
             entries.append(_entry(event, EDIT, user, {"changes": changes, "source": source}))
     ModelLogEntry.objects.bulk_create(entries, batch_size=1000)
-
-
-def log_import_result(result, *, user, filename: str) -> None:
-    """Log what one django-import-export run created and changed: each updated row's
-    event carries the snapshot the resource took when it matched it
-    (OutreachEventResource.get_instance), so the old values need no extra query."""
-    created = [row.instance for row in result.rows if row.import_type == "new"]
-    updated = []
-    for row in result.rows:
-        old_values = getattr(row.instance, "_import_snapshot", None)
-        if row.import_type == "update" and old_values is not None:
-            before = copy.copy(row.instance)  # Django copies the related-object cache too
-            for name, value in zip(COMPARED_FIELDS, old_values, strict=True):
-                setattr(before, name, value)
-            updated.append((row.instance, snapshot(before, materials=False)))
-    log_imported(created=created, updated=updated, user=user, source=filename)
 
 
 # --- Reading the history -----------------------------------------------------------------

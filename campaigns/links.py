@@ -1,12 +1,21 @@
-"""Where a scanned tracked link may lead: only to a live, public page of this site.
+"""Tracked links: where a scan may lead (only to a live, public page of this site), and
+counting the scan without storing who scanned.
 
 Kept apart from the view (which is wrapped in `never_cache`) so that the guard is plain
 functions: easy to read, and mutation-tested (scripts/mutation.sh links).
 """
 
-from wagtail.models import Page
+import datetime
+import hashlib
+import hmac
 
-from .models import TrackedLink
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from .models import LinkVisit, TrackedLink
 
 
 def open_link(code: str) -> tuple[TrackedLink, Page] | None:
@@ -22,7 +31,39 @@ def open_link(code: str) -> tuple[TrackedLink, Page] | None:
     return link, target
 
 
+def public_url(link: TrackedLink) -> str:
+    """The address printed in the link's QR code: /r/<code>/ on the site's public root
+    (the Wagtail Site serving the target page, else the default site; without any,
+    WAGTAILADMIN_BASE_URL), whatever address the coordinator downloaded the code from."""
+    site = link.target.get_site() or Site.objects.filter(is_default_site=True).first()
+    root = site.root_url if site else settings.WAGTAILADMIN_BASE_URL
+    return root.rstrip("/") + reverse("tracked_link", args=[link.code])
+
+
 def target_url(target: Page, request) -> str:
     """The page's URL, relative when it is on the request's site; "/" for a page that no
     site serves. Never an address typed into the link: the target is a page, not a URL."""
     return target.get_url(request) or "/"
+
+
+def visitor_fingerprint(request, day: datetime.date) -> str:
+    """A daily-rotating, salted hash of address + browser: counts unique visitors per day
+    without storing anything that identifies a person, even across days."""
+    address = request.META.get("REMOTE_ADDR", "")
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    daily_salt = hmac.new(
+        settings.SECRET_KEY.encode(), f"tracked-links:{day.isoformat()}".encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(daily_salt, f"{address}|{agent}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def record_scan(*, link: TrackedLink, request) -> None:
+    """One statement: add a scan to today's row for this visitor, creating it if new."""
+    day = timezone.localdate()
+    table = LinkVisit._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (link_id, day, visitor, scans) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (link_id, day, visitor) DO UPDATE SET scans = {table}.scans + 1",
+            [link.pk, day, visitor_fingerprint(request, day)],
+        )

@@ -1,16 +1,20 @@
 """Outreach records: teams, campaigns, venues, events, tracked links and reach rollups.
 
 Models stay thin: validation in clean() and database constraints; writes that touch more
-than one row (status changes, rollups, scans) live in services.py.
+than one row (status changes, rollups, scans) live in reach.py, workflow.py, links.py and imports/.
 """
 
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
@@ -281,8 +285,6 @@ class OutreachEvent(ClusterableModel):
 
     @property
     def event_date(self):
-        from django.utils import timezone
-
         return timezone.localtime(self.starts_at).date()
 
     def _team_takes_part(self) -> bool:
@@ -356,8 +358,6 @@ def evidence_upload_path(instance, filename):
 
 def evidence_storage():
     """Private storage (settings.STORAGES["private"]: local disk or a private bucket)."""
-    from django.core.files.storage import storages
-
     return storages["private"]
 
 
@@ -414,9 +414,6 @@ class TrackedLink(models.Model):
 
     def qr_downloads(self):
         """Links to this code's QR images, for the admin listing."""
-        from django.urls import reverse
-        from django.utils.html import format_html
-
         return format_html(
             '<a href="{}">PNG</a> · <a href="{}">SVG</a>',
             reverse("campaigns_link_qr", args=[self.pk, "png"]),
@@ -461,7 +458,7 @@ class ReachDimension(models.TextChoices):
 class DailyReach(models.Model):
     """Approved events' figures summed per day, campaign, team and one breakdown key.
 
-    Kept exact by services.py as events are approved, edited or deleted, so the dashboard
+    Kept exact by reach.py as events are approved, edited or deleted, so the dashboard
     reads a few thousand rows instead of scanning every event (rebuild_reach_rollups
     recomputes it from scratch). Audience segments are columns of every row.
     """

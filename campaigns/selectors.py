@@ -4,50 +4,23 @@ Every figure comes from aggregate queries over DailyReach (a few thousand rows) 
 tables; nothing loops over events in Python.
 """
 
-import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from wagtail.models import Page
 
 from . import permissions
 from .models import (
-    Campaign,
     CountMethod,
     DailyReach,
-    EventMaterial,
     EventStatus,
     LinkVisit,
-    OutreachEvent,
     ReachDimension,
-    Team,
 )
-from .services import SUMMED_FIELDS
+from .reach import FIGURES, REPORT_FIGURES, ReachFilters, zero
 
-FIGURES = (
-    "events",
-    "attendance",
-    "elders",
-    "students",
-    "general_public",
-    "materials_distributed",
-    "warnings",
-    "help_requests",
-    "money_protected_yuan",
-    "headcount_events",
-    "sign_in_events",
-    "estimate_events",
-)
-
-
-@dataclass(frozen=True)
-class ReachFilters:
-    campaign: Campaign | None = None
-    team: Team | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+EVERYTHING = ReachFilters()  # no filter: all the user may see
 
 
 def _sums(*names):
@@ -55,30 +28,14 @@ def _sums(*names):
 
 
 def _zero(row: dict) -> dict:
-    return {
-        name: (row.get(name) or (Decimal(0) if name == "money_protected_yuan" else 0))
-        for name in FIGURES
-    }
-
-
-def campaigns_visible_to(user) -> QuerySet:
-    """The campaigns the user may see: campaigns.permissions.visible_campaigns."""
-    return permissions.visible_campaigns(user)
+    return {name: row.get(name) or zero(name) for name in FIGURES}
 
 
 def rollups_for(*, user, filters: ReachFilters) -> QuerySet:
     rows = DailyReach.objects.all()
     if not permissions.is_manager(user):
         rows = rows.filter(team__in=permissions.teams_of(user).values("pk"))
-    if filters.campaign:
-        rows = rows.filter(campaign=filters.campaign)
-    if filters.team:
-        rows = rows.filter(team=filters.team)
-    if filters.date_from:
-        rows = rows.filter(day__gte=filters.date_from)
-    if filters.date_to:
-        rows = rows.filter(day__lte=filters.date_to)
-    return rows
+    return filters.apply(rows)
 
 
 def visits_for(*, user, filters: ReachFilters) -> QuerySet:
@@ -89,15 +46,7 @@ def visits_for(*, user, filters: ReachFilters) -> QuerySet:
             Q(link__event__team__in=teams)
             | Q(link__event__isnull=True, link__campaign__teams__in=teams)
         )
-    if filters.campaign:
-        visits = visits.filter(link__campaign=filters.campaign)
-    if filters.team:
-        visits = visits.filter(link__event__team=filters.team)
-    if filters.date_from:
-        visits = visits.filter(day__gte=filters.date_from)
-    if filters.date_to:
-        visits = visits.filter(day__lte=filters.date_to)
-    return visits
+    return filters.apply(visits, campaign="link__campaign", team="link__event__team")
 
 
 def reach_breakdown(rows: QuerySet, dimension: str) -> dict[str, dict]:
@@ -110,20 +59,18 @@ def reach_breakdown(rows: QuerySet, dimension: str) -> dict[str, dict]:
     return {row["key"]: _zero(row) for row in grouped}
 
 
-def reach_over_time(rows: QuerySet, *, by: str = "month") -> dict[str, dict]:
-    trunc = TruncMonth("day") if by == "month" else TruncWeek("day")
+def reach_by_month(rows: QuerySet) -> dict[str, dict]:
     grouped = (
         rows.filter(dimension=ReachDimension.TOTAL)
-        .annotate(period=trunc)
-        .values("period")
+        .annotate(month=TruncMonth("day"))
+        .values("month")
         .annotate(**_sums(*FIGURES))
-        .order_by("period")
+        .order_by("month")
     )
-    fmt = "%Y-%m" if by == "month" else "%Y-%m-%d"
-    return {row["period"].strftime(fmt): _zero(row) for row in grouped}
+    return {row["month"].strftime("%Y-%m"): _zero(row) for row in grouped}
 
 
-def reach_report(*, user, filters: ReachFilters = ReachFilters()) -> dict:
+def reach_report(*, user, filters: ReachFilters = EVERYTHING) -> dict:
     """Official reach (approved events only) with breakdowns, plus online reach beside it."""
     rows = rollups_for(user=user, filters=filters)
     totals = _zero(rows.filter(dimension=ReachDimension.TOTAL).aggregate(**_sums(*FIGURES)))
@@ -149,8 +96,7 @@ def reach_report(*, user, filters: ReachFilters = ReachFilters()) -> dict:
                 - totals["general_public"],
             ),
         },
-        "by_month": reach_over_time(rows, by="month"),
-        "by_week": reach_over_time(rows, by="week"),
+        "by_month": reach_by_month(rows),
         "count_methods": {
             CountMethod.HEADCOUNT: totals["headcount_events"],
             CountMethod.SIGN_IN: totals["sign_in_events"],
@@ -159,7 +105,7 @@ def reach_report(*, user, filters: ReachFilters = ReachFilters()) -> dict:
     }
 
 
-def pending_events(*, user, filters: ReachFilters = ReachFilters()) -> dict[str, int]:
+def pending_events(*, user, filters: ReachFilters = EVERYTHING) -> dict[str, int]:
     """Events not (yet) in the official figures, by status."""
     events = events_for(user=user, filters=filters).exclude(status=EventStatus.APPROVED)
     counts = {row["status"]: row["n"] for row in events.values("status").annotate(n=Count("pk"))}
@@ -169,23 +115,13 @@ def pending_events(*, user, filters: ReachFilters = ReachFilters()) -> dict[str,
     }
 
 
-def events_for(*, user, filters: ReachFilters = ReachFilters()) -> QuerySet:
+def events_for(*, user, filters: ReachFilters = EVERYTHING) -> QuerySet:
     events = permissions.events_visible_to(user)
-    if filters.campaign:
-        events = events.filter(campaign=filters.campaign)
-    if filters.team:
-        events = events.filter(team=filters.team)
-    if filters.date_from:
-        events = events.filter(starts_at__date__gte=filters.date_from)
-    if filters.date_to:
-        events = events.filter(starts_at__date__lte=filters.date_to)
-    return events
+    return filters.apply(events, day="starts_at__date")
 
 
-def material_effectiveness(*, user, filters: ReachFilters = ReachFilters(), limit: int = 10):
+def material_effectiveness(*, user, filters: ReachFilters = EVERYTHING, limit: int = 10):
     """Per material: events that used it, copies handed out, and QR scans it brought back."""
-    from wagtail.models import Page
-
     rows = list(
         rollups_for(user=user, filters=filters)
         .filter(dimension=ReachDimension.MATERIAL)
@@ -219,9 +155,9 @@ def material_effectiveness(*, user, filters: ReachFilters = ReachFilters(), limi
     return result
 
 
-def campaign_progress(*, user, filters: ReachFilters = ReachFilters()) -> list[dict]:
+def campaign_progress(*, user, filters: ReachFilters = EVERYTHING) -> list[dict]:
     """Targets against approved figures for each visible campaign; cost per person reached."""
-    campaigns = campaigns_visible_to(user)
+    campaigns = permissions.visible_campaigns(user)
     if filters.campaign:
         campaigns = campaigns.filter(pk=filters.campaign.pk)
     actual = {
@@ -274,71 +210,6 @@ def latest_approved_events(*, user, limit: int = 8) -> QuerySet:
     )
 
 
-def rollup_rows_from_events() -> list[DailyReach]:
-    """DailyReach rows computed straight from approved events (for rebuilds and checks)."""
-    tz = timezone.get_current_timezone()
-    approved = OutreachEvent.objects.filter(status=EventStatus.APPROVED)
-    day = TruncDate("starts_at", tzinfo=tz)
-    sums = {
-        **_sums(*SUMMED_FIELDS, "money_protected_yuan"),
-        "events": Count("pk"),
-        "headcount_events": Count("pk", filter=Q(attendance_method=CountMethod.HEADCOUNT)),
-        "sign_in_events": Count("pk", filter=Q(attendance_method=CountMethod.SIGN_IN)),
-        "estimate_events": Count("pk", filter=Q(attendance_method=CountMethod.ESTIMATE)),
-    }
-    keys = {
-        ReachDimension.TOTAL: None,
-        ReachDimension.VENUE_TYPE: F("venue__venue_type"),
-        ReachDimension.DISTRICT: F("venue__district"),
-        ReachDimension.FORMAT: F("format"),
-    }
-    rows = []
-    for dimension, key in keys.items():
-        grouped = approved.annotate(d=day).values("d", "campaign_id", "team_id")
-        if key is not None:
-            grouped = grouped.annotate(k=key).values("d", "campaign_id", "team_id", "k")
-        for row in grouped.annotate(**sums).order_by():
-            values = {name: row[name] or 0 for name in sums}
-            rows.append(
-                DailyReach(
-                    day=row["d"],
-                    campaign_id=row["campaign_id"],
-                    team_id=row["team_id"],
-                    dimension=dimension,
-                    key=row.get("k") or "all",
-                    **values,
-                )
-            )
-    lines = (
-        EventMaterial.objects.filter(event__status=EventStatus.APPROVED)
-        .annotate(d=TruncDate("event__starts_at", tzinfo=tz))
-        .values("d", "event__campaign_id", "event__team_id", "material_id")
-        .annotate(events=Count("event_id"), copies=Sum("quantity"))
-        .order_by()
-    )
-    for row in lines:
-        rows.append(
-            DailyReach(
-                day=row["d"],
-                campaign_id=row["event__campaign_id"],
-                team_id=row["event__team_id"],
-                dimension=ReachDimension.MATERIAL,
-                key=str(row["material_id"]),
-                events=row["events"],
-                materials_distributed=row["copies"],
-            )
-        )
-    return rows
-
-
-REPORT_FIGURES = (
-    "events",
-    "attendance",
-    "materials_distributed",
-    "warnings",
-    "qr_scans",
-    "unique_visitors",
-)
 _VISIT_KEYS = {
     "by_venue_type": "link__event__venue__venue_type",
     "by_district": "link__event__venue__district",
@@ -346,10 +217,11 @@ _VISIT_KEYS = {
 }
 
 
-def reach_report_document(*, user, filters: ReachFilters = ReachFilters()) -> dict:
+def reach_report_document(*, user, filters: ReachFilters = EVERYTHING) -> dict:
     """The reach report as published (JSON/CSV/XLSX, API): approved events only.
 
-    Every breakdown maps a key to the same six figures. Scans are attributed to a venue
+    Every breakdown maps a key to the same figures (reach.REPORT_FIGURES), money
+    protected (避免损失) among them. Scans are attributed to a venue
     type, district or format only through links printed for a particular event; scans of
     campaign-wide links appear in the totals and by month. Audience segments split
     attendance only, so their other figures are 0.
@@ -358,14 +230,8 @@ def reach_report_document(*, user, filters: ReachFilters = ReachFilters()) -> di
     visits = visits_for(user=user, filters=filters)
 
     def figures(row, scans=0, visitors=0):
-        return {
-            "events": row.get("events", 0),
-            "attendance": row.get("attendance", 0),
-            "materials_distributed": row.get("materials_distributed", 0),
-            "warnings": row.get("warnings", 0),
-            "qr_scans": scans,
-            "unique_visitors": visitors,
-        }
+        values = {name: row.get(name) or zero(name) for name in REPORT_FIGURES}
+        return values | {"qr_scans": scans, "unique_visitors": visitors}
 
     document = {
         "totals": figures(

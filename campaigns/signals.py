@@ -1,6 +1,6 @@
 """Keep the reach rollups exact whatever path changes an event (admin, import, shell).
 
-The handlers only read the previous state and call services; the arithmetic is there.
+The handlers only read the previous state and call reach.py; the arithmetic is there.
 Approved events are not edited in place (they are returned first, see permissions.py),
 so their material lines are stable while they count.
 """
@@ -8,7 +8,7 @@ so their material lines are stable while they count.
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import services
+from . import reach
 from .models import OutreachEvent, Venue
 
 
@@ -18,26 +18,24 @@ def remember_event_state(sender, instance, raw=False, **kwargs):
         instance._rollup_before = None
         return
     stored = OutreachEvent.objects.filter(pk=instance.pk).first()
-    instance._rollup_before = services.event_state(stored) if stored else None
+    instance._rollup_before = reach.event_state(stored) if stored else None
 
 
 @receiver(post_save, sender=OutreachEvent)
 def event_saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    services.update_rollups(
-        getattr(instance, "_rollup_before", None), services.event_state(instance)
-    )
+    reach.update_rollups(getattr(instance, "_rollup_before", None), reach.event_state(instance))
 
 
 @receiver(pre_delete, sender=OutreachEvent)
 def remember_deleted_state(sender, instance, **kwargs):
-    instance._rollup_before = services.event_state(instance)
+    instance._rollup_before = reach.event_state(instance)
 
 
 @receiver(post_delete, sender=OutreachEvent)
 def event_deleted(sender, instance, **kwargs):
-    services.update_rollups(getattr(instance, "_rollup_before", None), None)
+    reach.update_rollups(getattr(instance, "_rollup_before", None), None)
 
 
 @receiver(pre_save, sender=Venue)
@@ -52,4 +50,4 @@ def remember_venue(sender, instance, raw=False, **kwargs):
 @receiver(post_save, sender=Venue)
 def venue_saved(sender, instance, raw=False, **kwargs):
     if getattr(instance, "_before", None):
-        services.venue_changed(instance, instance._before)
+        reach.venue_changed(instance, instance._before)

@@ -1,5 +1,8 @@
 """Celery tasks for campaigns. Thin: fetch, then call a service or selector.
 
+Celery finds tasks in this module; importing campaigns.imports.tasks here registers the
+import's tasks with it.
+
 All are safe to run twice (acks_late hands a task to another worker after a crash) and
 retry transient database errors with backoff (core.tasks.RETRY_BACKOFF).
 """
@@ -15,8 +18,11 @@ from django.utils import timezone, translation
 
 from core.tasks import RETRY_BACKOFF, TRANSIENT_ERRORS
 
+from . import reach
+from .imports import tasks as import_tasks  # noqa: F401  (registers the import's tasks)
 from .models import Team
-from .selectors import ReachFilters, pending_events, reach_report
+from .reach import ReachFilters
+from .selectors import pending_events, reach_report
 
 SUMMARY_SENT_KEY = "campaigns:weekly-summary-sent:{team_id}:{week_start}"
 
@@ -69,37 +75,7 @@ def send_weekly_summary(team_id: int, week_start: str) -> bool:
     return True
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    time_limit=60 * 60,
-    soft_time_limit=55 * 60,
-    **RETRY_BACKOFF,
-)
-def run_import_job(job_id: int) -> None:
-    """Import a large spreadsheet in the background (see services.run_import)."""
-    from . import services
-
-    services.run_import(job_id)
-
-
-@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
-def resend_unsent_imports() -> int:
-    """Send imports again that were uploaded while the task queue was unreachable."""
-    from . import services
-    from .models import ImportJob
-
-    waiting = ImportJob.objects.filter(
-        status=ImportJob.Status.QUEUED,
-        sent_at__isnull=True,
-        created_at__lt=timezone.now() - datetime.timedelta(minutes=1),
-    ).values_list("pk", flat=True)
-    return sum(services.send_import_job(job_id) for job_id in waiting)
-
-
 @shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
 def check_reach_rollups() -> int:
     """Nightly: compare the dashboard's rollups with the approved events, repair drift."""
-    from . import services
-
-    return services.repair_reach_rollups()
+    return reach.repair_reach_rollups()

@@ -2,17 +2,18 @@
 
 from io import BytesIO
 
+import segno
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import links, permissions, selectors, services
+from . import links, permissions, selectors
 from .charts import bar_rows, column_rows
 from .forms import ReachFilterForm
-from .models import EventFormat, VenueType
+from .models import EventFormat, EventPhoto, VenueType
 
 
 def reach_dashboard(request):
@@ -20,9 +21,7 @@ def reach_dashboard(request):
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
     form = ReachFilterForm(request.GET or None, user=request.user)
-    filters = selectors.ReachFilters()
-    if form.is_valid():
-        filters = selectors.ReachFilters(**form.cleaned_data)
+    filters = form.filters()
     report = selectors.reach_report(user=request.user, filters=filters)
     progress = selectors.campaign_progress(user=request.user, filters=filters)
     show_budgets = permissions.can_see_budgets(request.user)
@@ -83,20 +82,19 @@ def follow_tracked_link(request, code: str):
     if found is None:
         return TemplateResponse(request, "campaigns/link_unavailable.html", status=404)
     link, target = found
-    services.record_scan(link=link, request=request)
+    links.record_scan(link=link, request=request)
     return HttpResponseRedirect(links.target_url(target, request))
 
 
 def tracked_link_qr(request, pk: int, fmt: str):
     """The QR code of a tracked link, for printing (campaign staff only)."""
-    import segno
-
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    link = get_object_or_404(permissions.visible_links(request.user), pk=pk)
-    url = request.build_absolute_uri(f"/r/{link.code}/")
+    link = get_object_or_404(
+        permissions.visible_links(request.user).select_related("target"), pk=pk
+    )
     buffer = BytesIO()
-    code = segno.make(url, error="m", micro=False)
+    code = segno.make(links.public_url(link), error="m", micro=False)
     if fmt == "svg":
         code.save(buffer, kind="svg", scale=10, border=4, xmldecl=True)
         response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
@@ -109,10 +107,6 @@ def tracked_link_qr(request, pk: int, fmt: str):
 
 def evidence_photo(request, name: str):
     """An event's evidence photo, for users who may see that event (else 404)."""
-    from django.http import FileResponse
-
-    from .models import EventPhoto
-
     photo = get_object_or_404(
         EventPhoto, image=name, event__in=permissions.visible_events(request.user)
     )

@@ -20,11 +20,12 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
-from . import history, permissions, services
+from . import history, permissions, workflow
 from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
+from .imports.resource import OutreachEventResource
+from .imports.views import import_job_view, import_view
 from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
-from .resources import OutreachEventResource
 
 
 class ScopedObjectMixin:
@@ -168,7 +169,7 @@ def submit_event_view(request, pk):
     if request.method != "POST":
         return redirect("campaigns_events:edit", pk)
     try:
-        services.submit_event(event=event, user=request.user)
+        workflow.submit_event(event=event, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("campaigns_events:edit", pk)
@@ -182,7 +183,7 @@ def review_event_view(request, pk, decision):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        action = services.approve_event if decision == "approve" else services.return_event
+        action = workflow.approve_event if decision == "approve" else workflow.return_event
         try:
             action(event=event, user=request.user, comment=form.cleaned_data["comment"])
         except ValidationError as error:
@@ -229,19 +230,6 @@ def export_events_view(request):
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="outreach-events.{ext}"'
     return response
-
-
-def import_events_view(request):
-    """Upload → preview (a dry run listing every problem) → confirm."""
-    from .importing_views import import_view
-
-    return import_view(request)
-
-
-def import_job_status_view(request, pk):
-    from .importing_views import import_job_view
-
-    return import_job_view(request, pk)
 
 
 EVENT_PANELS = [
@@ -335,8 +323,8 @@ class OutreachEventViewSet(ScopedModelViewSet):
             path("<int:pk>/approve/", review_event_view, {"decision": "approve"}, name="approve"),
             path("<int:pk>/return/", review_event_view, {"decision": "return"}, name="return"),
             path("export/", export_events_view, name="export"),
-            path("import/", import_events_view, name="import"),
-            path("import/<int:pk>/", import_job_status_view, name="import_job"),
+            path("import/", import_view, name="import"),
+            path("import/<int:pk>/", import_job_view, name="import_job"),
         ]
 
 

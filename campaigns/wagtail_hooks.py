@@ -1,3 +1,4 @@
+from django.forms import Media
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,8 +66,6 @@ class ReachSummaryPanel:
 
     @property
     def media(self):
-        from django.forms import Media
-
         return Media()
 
 

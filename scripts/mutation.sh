@@ -19,12 +19,15 @@ for guard in "${@:-links}"; do
     links) patterns+=("campaigns.links.*") ;;
     # Team scoping of every campaign screen, list, chooser, export and API.
     permissions) patterns+=("campaigns.permissions.*") ;;
-    # Submit / return / approve transitions and who may make them.
-    workflow) patterns+=("campaigns.services.*") ;;
-    # The import's refusal to change approved events, cell parsing and validation.
-    imports) patterns+=("campaigns.importing.*") ;;
-    all) patterns+=("campaigns.links.*" "campaigns.permissions.*"
-                    "campaigns.services.*" "campaigns.importing.*") ;;
+    # Submit / return / approve transitions and who may make them (campaigns/workflow.py).
+    workflow) patterns+=("campaigns.workflow.*") ;;
+    # The import (campaigns/imports/): reading the table, parsing cells, and the resource's
+    # guards: an approved event may only come back unchanged, rows only for the user's teams.
+    imports) patterns+=("campaigns.imports.reading.*" "campaigns.imports.cells.*"
+                        "campaigns.imports.resource.*") ;;
+    all) patterns+=("campaigns.links.*" "campaigns.permissions.*" "campaigns.workflow.*"
+                    "campaigns.imports.reading.*" "campaigns.imports.cells.*"
+                    "campaigns.imports.resource.*") ;;
     *) echo "unknown guard: $guard (links, permissions, workflow, imports, all)" >&2; exit 2 ;;
   esac
 done

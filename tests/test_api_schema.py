@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from campaigns import services
+from campaigns import workflow
 from campaigns.permissions import MANAGERS
 from tests import factories
 
@@ -101,7 +101,7 @@ def fuzz_world(site_tree, django_user_model):
         event = factories.OutreachEventFactory(
             campaign=campaign, team=team, status="submitted", money_protected_yuan=money
         )
-        services.approve_event(event=event, user=manager)
+        workflow.approve_event(event=event, user=manager)
     return site_tree
 
 

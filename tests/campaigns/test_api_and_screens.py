@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from campaigns import services
+from campaigns import workflow
 from campaigns.tasks import send_weekly_summaries
 from tests import factories
 
@@ -25,7 +25,7 @@ def approved(world):
     for key, money in (("event_a", Decimal("20000")), ("event_b", Decimal("5000.50"))):
         world[key].money_protected_yuan = money
         world[key].save()
-        services.approve_event(event=world[key], user=world["manager"])
+        workflow.approve_event(event=world[key], user=world["manager"])
     return world
 
 

@@ -1,15 +1,18 @@
 """Large imports run as a Celery task (inline here) with progress shown in the admin."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaigns import services
+from campaigns.imports import service
+from campaigns.imports.tasks import queue_import, run_import_job
 from campaigns.models import ImportJob, OutreachEvent
 
 
 @pytest.fixture
 def small_inline_limit(monkeypatch):
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 1)
+    monkeypatch.setattr(service, "INLINE_IMPORT_MAX_ROWS", 1)
 
 
 def content(world, rows):
@@ -58,14 +61,16 @@ def test_invalid_large_file_saves_nothing_and_lists_problems(
 
 def test_running_the_same_job_twice_does_not_duplicate(world, django_capture_on_commit_callbacks):
     """What a retry after a crashed worker does: the second run matches, not duplicates."""
-    from campaigns.tasks import run_import_job
-
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.queue_import(
-            content=content(world, 10), filename="e.csv", user=world["manager"], skip_invalid=False
+        job = queue_import(
+            content=content(world, 10),
+            filename="e.csv",
+            user=world["manager"],
+            skip_invalid=False,
+            rows=10,
         )
     ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if the worker died
-    (services.import_dir() / job.stored_as).write_bytes(content(world, 10))
+    storages["private"].save(service.job_file(job), ContentFile(content(world, 10)))
     run_import_job(job.pk)
     assert OutreachEvent.objects.filter(external_id__startswith="B").count() == 10
     job.refresh_from_db()
@@ -76,8 +81,12 @@ def test_other_users_cannot_see_a_job(
     client, world, small_inline_limit, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        job = services.queue_import(
-            content=content(world, 3), filename="e.csv", user=world["coord_a"], skip_invalid=False
+        job = queue_import(
+            content=content(world, 3),
+            filename="e.csv",
+            user=world["coord_a"],
+            skip_invalid=False,
+            rows=3,
         )
     client.force_login(world["coord_b"])
     assert client.get(f"/admin/campaigns/events/import/{job.pk}/").status_code == 404

@@ -6,11 +6,12 @@ listens, exactly as they would during an outage.
 
 import pytest
 from django.core.cache import caches
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from campaigns import services
+from campaigns.imports import service
+from campaigns.imports.tasks import resend_unsent_imports
 from campaigns.models import ImportJob, OutreachEvent
-from campaigns.tasks import resend_unsent_imports
 from config.celery import app as celery_app
 from tests.campaigns.test_background_import import content
 from tests.celery_broker import restore_broker, use_broker
@@ -38,7 +39,7 @@ def redis_down(settings, monkeypatch):
 
 @pytest.fixture
 def small_inline_limit(monkeypatch):
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 1)
+    monkeypatch.setattr(service, "INLINE_IMPORT_MAX_ROWS", 1)
 
 
 def test_public_pages_are_served_while_redis_is_down(client, site_tree, redis_down):
@@ -63,7 +64,7 @@ def test_an_upload_during_the_outage_waits_and_is_imported_afterwards(
 
     # The user is told, the file is kept, nothing half-imported.
     assert job.status == "queued" and job.waiting_for_queue
-    assert (services.import_dir() / job.stored_as).exists()
+    assert storages["private"].exists(service.job_file(job))
     page = client.get(response["Location"]).content.decode()
     assert "任务队列暂时无法连接" in page and "立即重试" in page
     assert not OutreachEvent.objects.filter(external_id__startswith="B").exists()
@@ -81,4 +82,4 @@ def test_an_upload_during_the_outage_waits_and_is_imported_afterwards(
     job.refresh_from_db()
     assert job.status == "done" and job.report["new"] == 12 and job.sent_at is not None
     assert OutreachEvent.objects.filter(external_id__startswith="B").count() == 12
-    assert not (services.import_dir() / job.stored_as).exists()
+    assert not storages["private"].exists(service.job_file(job))

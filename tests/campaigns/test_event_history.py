@@ -5,8 +5,8 @@ that writes events; and only for people who may see the event."""
 import pytest
 from bs4 import BeautifulSoup
 
+from campaigns.imports.service import import_events
 from campaigns.models import OutreachEvent
-from campaigns.services import import_events
 from tests.campaigns.test_workflow import event_form_data
 
 HISTORY = "/admin/campaigns/events/history/{pk}/"

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 
 from campaigns.exporting import neutralise
+from campaigns.imports.service import import_events
 from campaigns.models import OutreachEvent
-from campaigns.services import import_events
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,10 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from campaigns.imports import service
+from campaigns.imports.reading import UnreadableFile
+from campaigns.imports.service import import_events
 from campaigns.models import OutreachEvent, Venue
-from campaigns.services import UnreadableFile, import_events
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER_ZH = (
@@ -212,9 +214,7 @@ def test_unreadable_files_are_refused_with_the_reason(content, filename, reason,
 
 
 def test_oversized_files_are_refused(db, monkeypatch):
-    from campaigns import services
-
-    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 100)
+    monkeypatch.setattr(service, "MAX_IMPORT_BYTES", 100)
     with pytest.raises(UnreadableFile, match="50 MB"):
         import_events(content=b"a,b\n" * 100, filename="e.csv")
 

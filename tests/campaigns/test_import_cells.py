@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from campaigns.importing import (
+from campaigns.imports.cells import (
     CellError,
     header_key,
     parse_audience,

@@ -11,8 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from campaigns.imports.reading import UnreadableFile
+from campaigns.imports.service import import_events, read_spreadsheet
 from campaigns.models import OutreachEvent
-from campaigns.services import UnreadableFile, import_events, read_spreadsheet
 
 HEADERS = ["编号", "宣传活动", "日期", "开始时间", "场所名称", "场所类型", "辖区", "形式"]
 HEADERS += ["受众", "参与人数", "老年人数", "单位", "备注"]

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from campaigns.imports.service import import_events
 from campaigns.models import OutreachEvent, Venue
-from campaigns.services import import_events
 from tests import factories
 
 IMPORT_URL = "/admin/campaigns/events/import/"

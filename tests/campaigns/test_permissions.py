@@ -61,10 +61,10 @@ def test_export_contains_only_visible_events(client, world):
 
 
 def test_dashboard_figures_are_limited_to_the_users_teams(world, client):
-    from campaigns import services
+    from campaigns import workflow
 
-    services.approve_event(event=world["event_a"], user=world["manager"])
-    services.approve_event(event=world["event_b"], user=world["manager"])
+    workflow.approve_event(event=world["event_a"], user=world["manager"])
+    workflow.approve_event(event=world["event_b"], user=world["manager"])
     assert selectors.reach_report(user=world["coord_a"])["totals"]["attendance"] == 100
     assert selectors.reach_report(user=world["coord_b"])["totals"]["attendance"] == 70
     assert selectors.reach_report(user=world["manager"])["totals"]["attendance"] == 170
@@ -125,7 +125,7 @@ def scoped_world(world, django_user_model):
 
     from wagtail.models import Page
 
-    from campaigns import services
+    from campaigns import workflow
     from campaigns.models import TrackedLink
     from tests import factories
 
@@ -145,7 +145,7 @@ def scoped_world(world, django_user_model):
         students=70,
         general_public=0,
     )
-    services.approve_event(event=event_b_only, user=world["lead_b"])
+    workflow.approve_event(event=event_b_only, user=world["lead_b"])
     page = Page.objects.get(depth=2)
     world.update(
         campaign_b=campaign_b,

@@ -2,18 +2,20 @@
 
 import io
 import json
+from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from campaigns import services
+from campaigns import workflow
 
 FIGURES = {
     "events",
     "attendance",
     "materials_distributed",
     "warnings",
+    "money_protected_yuan",
     "qr_scans",
     "unique_visitors",
 }
@@ -21,8 +23,8 @@ FIGURES = {
 
 @pytest.fixture
 def approved(world):
-    services.approve_event(event=world["event_a"], user=world["manager"])
-    services.approve_event(event=world["event_b"], user=world["manager"])
+    workflow.approve_event(event=world["event_a"], user=world["manager"])
+    workflow.approve_event(event=world["event_b"], user=world["manager"])
     return world
 
 
@@ -41,6 +43,26 @@ def test_json_report_has_totals_and_breakdowns_with_the_same_figures(approved, c
         assert all(set(figures) == FIGURES for figures in document[name].values())
     assert list(document["by_month"]) == ["2026-05"]
     assert sum(row["attendance"] for row in document["by_district"].values()) == 170
+
+
+def test_the_report_carries_money_protected_as_the_dashboard_and_api_do(world, capsysbinary):
+    """One report for the command, the API and the dashboard: money protected (避免损失)
+    is in its totals and in every breakdown, from the same rollups."""
+    world["event_a"].money_protected_yuan = Decimal("20000")
+    world["event_a"].save()
+    world["event_b"].money_protected_yuan = Decimal("5000.50")
+    world["event_b"].save()
+    workflow.approve_event(event=world["event_a"], user=world["manager"])
+    workflow.approve_event(event=world["event_b"], user=world["manager"])
+    call_command("reach_report")
+    document = json.loads(capsysbinary.readouterr().out)
+    assert Decimal(document["totals"]["money_protected_yuan"]) == Decimal("25000.50")
+    for name in ("by_venue_type", "by_district", "by_format", "by_month"):
+        money = sum(Decimal(row["money_protected_yuan"]) for row in document[name].values())
+        assert money == Decimal("25000.50"), name
+    call_command("reach_report", "--format", "csv")
+    csv_header = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()[0]
+    assert "money_protected_yuan" in csv_header
 
 
 def test_team_and_period_filters(approved, capsysbinary):

@@ -2,14 +2,14 @@
 
 import datetime
 
-from campaigns import services
+from campaigns import workflow
 from campaigns.models import DailyReach
-from campaigns.selectors import rollup_rows_from_events
+from campaigns.reach import rollup_rows_from_events
 from campaigns.tasks import check_reach_rollups
 
 
 def test_nightly_check_repairs_rollups_that_drifted_from_the_events(world):
-    services.approve_event(event=world["event_a"], user=world["lead_a"])
+    workflow.approve_event(event=world["event_a"], user=world["lead_a"])
     assert check_reach_rollups() == 0  # kept exact by the signals
     DailyReach.objects.filter(dimension="total").update(attendance=999_999)
     DailyReach.objects.create(

@@ -41,13 +41,11 @@ def test_scans_and_unique_visitors_are_counted_per_day(client, link):
 
 
 def test_visitor_hash_rotates_daily_and_stores_no_address(rf, link):
-    from campaigns.services import visitor_fingerprint
-
     request = rf.get("/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="PhoneBrowser/1")
     today = datetime.date(2026, 11, 25)
-    first = visitor_fingerprint(request, today)
-    assert first == visitor_fingerprint(request, today)
-    assert first != visitor_fingerprint(request, today + datetime.timedelta(days=1))
+    first = links.visitor_fingerprint(request, today)
+    assert first == links.visitor_fingerprint(request, today)
+    assert first != links.visitor_fingerprint(request, today + datetime.timedelta(days=1))
     assert "203.0.113.7" not in first
 
 
@@ -139,15 +137,21 @@ def test_tracked_link_qr_codes_for_campaign_staff_only(client, world, link):
 
 
 def test_tracked_link_qr_leads_through_the_counter_to_the_material(client, world, link):
-    """What a phone does: read the code, open the URL, land on the poster, one scan counted."""
+    """What a phone does: read the code, open the URL, land on the poster, one scan counted.
+
+    The coordinator downloads the code through an internal admin address; the printed
+    code carries the site's public address (its Wagtail Site), never the request's host."""
+    Site.objects.filter(is_default_site=True).update(hostname="fangzha.example.org", port=443)
     client.force_login(world["manager"])
-    png = client.get(
-        f"/admin/campaigns/links/{link.pk}/qr.png", secure=True, HTTP_HOST="fangzha.example.org"
-    )
+    png = client.get(f"/admin/campaigns/links/{link.pk}/qr.png", HTTP_HOST="admin.internal:8000")
     [url] = decode_png(png.content)
     assert url == f"https://fangzha.example.org/r/{link.code}/"
     client.logout()
-    response = client.get(url.removeprefix("https://fangzha.example.org"), secure=True)
+    response = client.get(
+        url.removeprefix("https://fangzha.example.org"),
+        secure=True,
+        HTTP_HOST="fangzha.example.org",
+    )
     assert response.status_code == 302
     assert response["Location"] == "/zh-hans/materials/poster-x/"
     assert LinkVisit.objects.get(link=link).scans == 1

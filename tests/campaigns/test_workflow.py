@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from wagtail.models import ModelLogEntry
 
-from campaigns import services
+from campaigns import workflow
 from campaigns.models import ATTENDANCE_SANITY_BOUND, OutreachEvent
 from tests import factories
 
@@ -46,9 +46,9 @@ def test_returning_needs_a_comment(client, world):
 
 def test_every_transition_is_recorded_in_the_history(world):
     event = world["event_a"]
-    services.return_event(event=event, user=world["lead_a"], comment="改一下")
-    services.submit_event(event=event, user=world["coord_a"])
-    services.approve_event(event=event, user=world["lead_a"])
+    workflow.return_event(event=event, user=world["lead_a"], comment="改一下")
+    workflow.submit_event(event=event, user=world["coord_a"])
+    workflow.approve_event(event=event, user=world["lead_a"])
     actions = list(
         ModelLogEntry.objects.filter(object_id=str(event.pk))
         .order_by("timestamp")
@@ -59,7 +59,7 @@ def test_every_transition_is_recorded_in_the_history(world):
 
 def test_approved_events_cannot_be_edited_until_returned(client, world):
     event = world["event_a"]
-    services.approve_event(event=event, user=world["lead_a"])
+    workflow.approve_event(event=event, user=world["lead_a"])
     client.force_login(world["coord_a"])
     response = client.post(f"/admin/campaigns/events/edit/{event.pk}/", {"attendance": 5})
     assert response.status_code in (302, 403)

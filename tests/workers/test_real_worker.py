@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.cache import cache
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 from wagtail.models import ReferenceIndex
 
-from campaigns import services
+from campaigns.imports import service
+from campaigns.imports.tasks import queue_import
 from campaigns.models import ImportJob, OutreachEvent
 from materials.models import POSTER_PRINT_SIZES
 from tests import factories
@@ -27,7 +29,7 @@ def job_status(job_id: int) -> str:
 
 
 def test_a_large_upload_is_imported_by_a_worker(client, world, start_worker, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(services, "INLINE_IMPORT_MAX_ROWS", 10)
+    monkeypatch.setattr(service, "INLINE_IMPORT_MAX_ROWS", 10)
     worker = start_worker()
     client.force_login(world["coord_a"])
     response = client.post(
@@ -78,10 +80,10 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_ends_the_same(
     expected_attendance = sum(10 + i for i in range(ROWS))
     # Redis hands an unacknowledged task out again after the visibility timeout; short here.
     first = start_worker(visibility_timeout=5)
-    job = services.queue_import(
-        content=data, filename="crash.csv", user=world["manager"], skip_invalid=False
+    job = queue_import(
+        content=data, filename="crash.csv", user=world["manager"], skip_invalid=False, rows=ROWS
     )
-    progress_key = services.PROGRESS_KEY.format(job_id=job.pk)
+    progress_key = service.PROGRESS_KEY.format(job_id=job.pk)
     wait_until(
         lambda: 0 < (cache.get(progress_key) or 0) < 99,
         timeout=120,
@@ -93,7 +95,7 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_ends_the_same(
     # Nothing half-done: not one row of the file, and the job is not marked finished.
     assert not OutreachEvent.objects.filter(external_id__startswith="B").exists()
     assert job_status(job.pk) == "running"
-    assert (services.import_dir() / job.stored_as).exists()
+    assert storages["private"].exists(service.job_file(job))
 
     # Another worker takes the task over by itself and finishes it.
     second = start_worker(visibility_timeout=5)
@@ -113,4 +115,4 @@ def test_a_worker_killed_mid_import_leaves_nothing_and_the_retry_ends_the_same(
     assert imported.count() == ROWS
     assert imported.values("external_id").distinct().count() == ROWS
     assert imported.aggregate(total=Sum("attendance"))["total"] == expected_attendance
-    assert not (services.import_dir() / job.stored_as).exists()
+    assert not storages["private"].exists(service.job_file(job))

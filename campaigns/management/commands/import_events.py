@@ -10,7 +10,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.services import UnreadableFile, import_events
+from campaigns.imports.reading import UnreadableFile
+from campaigns.imports.service import import_events
 
 
 class Command(BaseCommand):

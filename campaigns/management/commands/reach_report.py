@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from campaigns.exporting import report_to_csv, report_to_xlsx
 from campaigns.models import Campaign, Team
 from campaigns.permissions import CommandLineUser
-from campaigns.selectors import ReachFilters, reach_report_document
+from campaigns.reach import ReachFilters
+from campaigns.selectors import reach_report_document
 
 
 def _date(value: str) -> datetime.date:

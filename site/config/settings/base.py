@@ -298,6 +298,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.resend_unsent_imports",
         "schedule": 5 * 60,
     },
+    "discard-unconfirmed-import-previews": {
+        "task": "campaigns.imports.tasks.discard_unconfirmed_previews",
+        "schedule": 60 * 60,
+    },
     "check-reach-rollups": {
         "task": "campaigns.tasks.check_reach_rollups",
         "schedule": crontab(hour=3, minute=30),

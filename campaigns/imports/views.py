@@ -2,18 +2,21 @@
 
 import csv
 import io
-import uuid
 
+import openpyxl
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 
-from . import permissions, services
-from .importing import CHINESE_HEADERS
+from .. import permissions
+from ..models import ImportJob
+from . import service, tasks
+from .cells import CHINESE_HEADERS
+from .reading import UnreadableFile
 
 SESSION_KEY = "campaigns_pending_import"
 
@@ -36,28 +39,26 @@ def import_view(request):
     context = {"form": form, "page_title": _("Import outreach events")}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > services.MAX_IMPORT_BYTES:
+        if upload.size > service.MAX_IMPORT_BYTES:
             form.add_error("file", _("The file is larger than 50 MB; split it."))
             return TemplateResponse(request, "campaigns/admin/import.html", context)
         content = upload.read()
         try:
-            rows = len(services.read_spreadsheet(content, upload.name))
-            if rows > services.INLINE_IMPORT_MAX_ROWS:
-                job = services.queue_import(
-                    content=content,
-                    filename=upload.name,
-                    user=request.user,
-                    skip_invalid=form.cleaned_data["skip_invalid"],
-                )
-                return redirect("campaigns_events:import_job", job.pk)
-            report = services.import_events(
-                content=content, filename=upload.name, user=request.user, dry_run=True
-            )
-        except services.UnreadableFile as error:
+            table = service.read_spreadsheet(content, upload.name)  # read once, used twice
+        except UnreadableFile as error:
             form.add_error("file", str(error))
             return TemplateResponse(request, "campaigns/admin/import.html", context)
-        token = uuid.uuid4().hex
-        (services.import_dir() / token).write_bytes(content)
+        if len(table) > service.INLINE_IMPORT_MAX_ROWS:
+            job = tasks.queue_import(
+                content=content,
+                filename=upload.name,
+                user=request.user,
+                skip_invalid=form.cleaned_data["skip_invalid"],
+                rows=len(table),
+            )
+            return redirect("campaigns_events:import_job", job.pk)
+        report = service.import_table(table, filename=upload.name, user=request.user, dry_run=True)
+        token = service.store_preview(content)
         request.session[SESSION_KEY] = {
             "token": token,
             "name": upload.name,
@@ -73,19 +74,16 @@ def import_view(request):
 
 def _confirm(request):
     pending = request.session.pop(SESSION_KEY, None)
-    path = services.import_dir() / pending["token"] if pending else None
-    if not pending or not path.exists():
+    content = service.take_preview(pending["token"]) if pending else None
+    if content is None:
         messages.error(request, _("That upload has expired; please upload the file again."))
         return redirect("campaigns_events:import")
-    try:
-        report = services.import_events(
-            content=path.read_bytes(),
-            filename=pending["name"],
-            user=request.user,
-            skip_invalid=pending["skip_invalid"],
-        )
-    finally:
-        path.unlink(missing_ok=True)
+    report = service.import_events(
+        content=content,
+        filename=pending["name"],
+        user=request.user,
+        skip_invalid=pending["skip_invalid"],
+    )
     if report.saved:
         messages.success(
             request,
@@ -129,8 +127,6 @@ def _template(kind: str):
     ]
     headers = list(CHINESE_HEADERS.values())
     if kind == "xlsx":
-        import openpyxl
-
         workbook = openpyxl.Workbook()
         workbook.active.append(headers)
         workbook.active.append(example)
@@ -155,10 +151,6 @@ def _template(kind: str):
 
 def _visible_job(request, pk):
     """The uploader's own background import, or any for managers; else 404."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import ImportJob
-
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
     jobs = ImportJob.objects.all()
@@ -171,7 +163,7 @@ def import_job_view(request, pk):
     """Progress and outcome of a background import; POST sends a waiting one again."""
     job = _visible_job(request, pk)
     if request.method == "POST":
-        if job.waiting_for_queue and services.send_import_job(job.pk):
+        if job.waiting_for_queue and tasks.send_import_job(job.pk):
             messages.success(request, _("The import was handed to the task queue."))
         elif job.waiting_for_queue:
             messages.error(request, _("The task queue is still unreachable; try again later."))
@@ -181,7 +173,7 @@ def import_job_view(request, pk):
         "campaigns/admin/import_job.html",
         {
             "job": job,
-            "progress": services.import_progress(job),
+            "progress": service.import_progress(job),
             "page_title": _("Import of %(name)s") % {"name": job.filename},
             "finished": job.status in ("done", "failed"),
         },

@@ -1,8 +1,8 @@
 """The outreach spreadsheet as a django-import-export resource.
 
-Each row is read by campaigns.importing (messy cells → clean values); the model's own
+Each row is read by campaigns.imports.cells (messy cells → clean values); the model's own
 clean() then checks the event as a whole. Every problem is reported as
-(row, column, message); whether anything is saved is decided by services.import_events.
+(row, column, message); whether anything is saved is decided by campaigns.imports.service.
 
 A row that matches an existing event and says the same thing is unchanged, whatever a
 spreadsheet program did to its spelling (full-width punctuation, spaces, the order of the
@@ -10,6 +10,7 @@ audiences, the time without seconds). An approved event may only come back uncha
 change is refused, naming the column as the file names it, until a lead returns the event.
 """
 
+import copy
 import datetime
 
 from django.core.exceptions import ValidationError
@@ -18,8 +19,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from . import permissions
-from .importing import (
+from .. import history, permissions
+from ..models import (
+    Campaign,
+    EventFormat,
+    EventStatus,
+    OutreachEvent,
+    Team,
+    Venue,
+    VenueType,
+    normalise_venue_name,
+)
+from .cells import (
     CHINESE_HEADERS,
     FORMAT_LABELS,
     VENUE_TYPE_LABELS,
@@ -30,16 +41,6 @@ from .importing import (
     parse_count,
     parse_date,
     parse_time,
-)
-from .models import (
-    Campaign,
-    EventFormat,
-    EventStatus,
-    OutreachEvent,
-    Team,
-    Venue,
-    VenueType,
-    normalise_venue_name,
 )
 
 DEFAULT_DURATION = datetime.timedelta(hours=2)
@@ -467,3 +468,19 @@ def _same(name: str, old, new) -> bool:
 
 def _groups(audience: str) -> set[str]:
     return {group.strip() for group in audience.split(",")} - {""}
+
+
+def log_import_result(result, *, user, filename: str) -> None:
+    """Log what one django-import-export run created and changed: each updated row's
+    event carries the snapshot the resource took when it matched it
+    (OutreachEventResource.get_instance), so the old values need no extra query."""
+    created = [row.instance for row in result.rows if row.import_type == "new"]
+    updated = []
+    for row in result.rows:
+        old_values = getattr(row.instance, "_import_snapshot", None)
+        if row.import_type == "update" and old_values is not None:
+            before = copy.copy(row.instance)  # Django copies the related-object cache too
+            for name, value in zip(COMPARED_FIELDS, old_values, strict=True):
+                setattr(before, name, value)
+            updated.append((row.instance, history.snapshot(before, materials=False)))
+    history.log_imported(created=created, updated=updated, user=user, source=filename)
