@@ -44,7 +44,7 @@ if settings.SERVE_MEDIA:
     ]
 
 urlpatterns += i18n_patterns(
-    path("search/", core_views.search, name="search"),
+    path("search/", material_views.search, name="search"),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

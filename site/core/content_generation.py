@@ -1,7 +1,7 @@
 """One counter for "the published site changed": cached fragments and pages key on it.
 
 Publishing, unpublishing, moving or deleting a page, or editing a snippet, image or the
-site settings bumps it (materials.signals); anything cached under an older value is never
+site settings bumps it (core.signals); anything cached under an older value is never
 served again, so one increment retires every cached copy at once, on every process that
 shares the cache.
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
@@ -71,7 +72,7 @@ class SiteSettings(BaseSiteSetting):
     @classmethod
     def for_site(cls, site):
         """Cached under the content generation: every public page shows the hotline.
-        Saving moves the generation on once the change commits (materials.signals), so a
+        Saving moves the generation on once the change commits (core.signals), so a
         reader who cached the old row while the save was in its transaction cannot keep it."""
         key = cls.cache_key(site.pk)
         instance = cache.get(key)
@@ -96,8 +97,6 @@ def page_at_path(home: Page, path_components: list[str]) -> tuple:
     page = Page.objects.filter(url_path=url_path).select_related("content_type").first()
     if page is None:
         return ()
-    from wagtail.contrib.routable_page.models import RoutablePageMixin
-
     between = page.get_ancestors().filter(depth__gt=home.depth).specific()
     for ancestor in between:
         if isinstance(ancestor, RoutablePageMixin):

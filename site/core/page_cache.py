@@ -28,6 +28,7 @@ from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from wagtail.models import Site
 
 from .content_generation import (
     GENERATION_KEY,
@@ -99,9 +100,7 @@ def _may_store(request, response) -> bool:
 def _remember_site(request) -> None:
     """Give Wagtail the request's Site, with its root page, from the generation's cache:
     Site.find_for_request() then skips its two queries. Sites and root pages changing
-    bump the generation (materials.signals)."""
-    from wagtail.models import Site
-
+    bump the generation (core.signals)."""
     hostname = split_domain_port(request._get_raw_host())[0]
 
     def find():
@@ -157,7 +156,7 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ["Cookie"])
         if settings.WAGTAILFRONTENDCACHE:
             # A CDN in front may keep it as long as we do: publishing purges it there too
-            # (materials.signals.purge_frontend_cache).
+            # (core.signals.purge_frontend_cache).
             patch_cache_control(response, public=True, s_maxage=seconds)
         # The generation read before rendering: if something was published meanwhile,
         # this copy is already outdated and will not be served.

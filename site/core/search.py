@@ -1,4 +1,5 @@
-"""Searching materials, in Chinese as well as English.
+"""Search text in Chinese as well as English: index tokens, query tokens, highlighting.
+It knows no content type; materials.search searches the materials with it.
 
 Full-text engines split text into words at spaces and punctuation; Chinese has neither
 between words, so a whole sentence becomes one "word" and 养老 never matches 以房养老.
@@ -14,12 +15,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.utils.html import strip_tags
-from wagtail.models import Locale, Page
-
-from materials.models import MATERIAL_MODELS
 
 MAX_QUERY_LENGTH = 200
-MAX_RESULTS = 500
 
 # Han ideographs (basic, extension A, compatibility) and CJK symbols that carry meaning.
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -78,36 +75,6 @@ def plain_text(values: Iterable) -> str:
         elif value:
             parts.append(strip_tags(str(value)))
     return " ".join(parts)
-
-
-def search_materials(query: str, *, locale: Locale, formats=(), audiences=()) -> list[Page]:
-    """Live public materials in `locale` matching every word of `query`.
-
-    Pages whose title contains the query come first, then the engine's ranking.
-    """
-    from materials.selectors import materials_condition
-
-    condition = materials_condition(
-        MATERIAL_MODELS, locale_id=locale.pk, formats=formats, audiences=audiences
-    )
-    tokens = query_tokens(query)
-    if not condition or not tokens:
-        return []
-    # The search backends translate only simple filters, so privacy is Wagtail's .public().
-    pages = Page.objects.live().public().filter(condition)
-    results = list(pages.search(" ".join(tokens), operator="and")[:MAX_RESULTS])
-    needle = query.casefold()
-    words = [word.casefold() for word in query.split()]
-    results.sort(key=lambda page: _title_rank(page.title.casefold(), needle, words))
-    return results
-
-
-def _title_rank(title: str, needle: str, words: list[str]) -> int:
-    if needle in title:
-        return 0
-    if all(word in title for word in words):
-        return 1
-    return 2
 
 
 def highlight(text: str, query: str, *, width: int = 90) -> tuple[str, str, str]:

@@ -11,13 +11,13 @@ from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
 
+from .tasks import run_django_task
+
 
 class CeleryTaskBackend(BaseTaskBackend):
     supports_defer = True
 
     def enqueue(self, task: Task, args, kwargs) -> TaskResult:
-        from .tasks import run_django_task
-
         self.validate_task(task)
         result = TaskResult(
             task=task,

@@ -13,11 +13,11 @@ from wagtail.models import Locale
 
 from core.api import ApiError, ErrorOut
 
-from .selectors import LIBRARY_FORMATS, material_queryset
+from .models import MATERIAL_TYPES
 
 MAX_PAGE_SIZE = 100
 MAX_OFFSET = 10**9  # far past any library; keeps the SQL OFFSET within a 64-bit integer
-MaterialFormat = Literal[tuple(LIBRARY_FORMATS)]
+MaterialFormat = Literal[tuple(MATERIAL_TYPES.library_keys)]
 Language = Literal[tuple(code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES)]
 
 router = Router(tags=["materials"])
@@ -77,7 +77,7 @@ def list_materials(request, params: Query[MaterialsQuery]):
         )
     limit = min(MAX_PAGE_SIZE, max(1, params.limit))
     offset = min(MAX_OFFSET, max(0, params.offset))
-    pages = material_queryset(
+    pages = MATERIAL_TYPES.library_queryset(
         locale_id=locale.pk,
         formats=params.type,
         scam_types=params.scam_type,

@@ -7,6 +7,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -26,10 +27,14 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
-from core.pages import CachedViewRestrictionsMixin
+from core.content_generation import cached
+from core.pages import CachedViewRestrictionsMixin, active_locale_id, exclude_private, paginate
 from core.rich_text import SanitisedRichTextField
+from core.search import cjk_ngrams, plain_text
 
+from .feeds import AlertAtomFeed, AlertRssFeed
 from .forms import MaterialPageForm
+from .listing import MaterialType, MaterialTypes
 
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
 # English readers ~200 words; a character count covers both closely enough.
@@ -71,6 +76,18 @@ class Taxonomy(TranslatableMixin, models.Model):
 
     def __str__(self):
         return self.name
+
+    @classmethod
+    def options(cls, *, locale_id: int) -> list:
+        """The snippets editors created in a locale, in their sort order.
+
+        Every listing shows them, so they are cached until the next change (a save or
+        delete of one bumps the content generation, see signals.py).
+        """
+        return cached(
+            f"materials:taxonomy:{cls._meta.model_name}:{locale_id}",
+            lambda: list(cls.objects.filter(locale_id=locale_id)),
+        )
 
 
 class ScamType(index.Indexed, Taxonomy):
@@ -126,9 +143,6 @@ class MaterialPage(CachedViewRestrictionsMixin, Page):
     ]
     parent_page_types = ["materials.MaterialIndexPage"]
     subpage_types: list[str] = []
-
-    # Label shown on cards and search results; overridden per page type.
-    format_key = ""
     base_form_class = MaterialPageForm
 
     class Meta:
@@ -151,8 +165,6 @@ class MaterialPage(CachedViewRestrictionsMixin, Page):
 
     def search_text(self) -> str:
         """All the text the search index holds for this page, as plain text."""
-        from core.search import plain_text
-
         return plain_text(
             field.get_value(self)
             for field in self.get_search_fields()
@@ -161,18 +173,60 @@ class MaterialPage(CachedViewRestrictionsMixin, Page):
 
     def search_cjk_terms(self) -> str:
         """Chinese n-gram tokens of the page's text, so Chinese words can be found."""
-        from core.search import cjk_ngrams
-
         return " ".join(cjk_ngrams(self.search_text()))
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
 
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import page_taxonomies
+    def taxonomies(self, *, preview: bool = False) -> dict[str, list]:
+        """The scam types and audiences of this material, named in the active language.
 
+        A translated page keeps pointing at the snippets of the page it was copied from, so
+        links are matched by translation key against the (cached) options of the active
+        language. The links change only when the page is published, so they are cached too.
+        A preview (a draft, a revision, a page in moderation) shows the links the page holds
+        in memory instead, which may differ from the published ones.
+        """
+
+        def linked_keys():
+            parts = []
+            for name in ("scam_types", "audiences"):
+                field = self._meta.get_field(name)
+                parts.append(
+                    field.remote_field.through.objects.filter(**{field.m2m_field_name(): self.pk})
+                    .annotate(kind=models.Value(name))
+                    .values_list("kind", f"{field.m2m_reverse_field_name()}__translation_key")
+                )
+            keys: dict[str, set] = {"scam_types": set(), "audiences": set()}
+            for kind, translation_key in parts[0].union(parts[1], all=True):
+                keys[kind].add(translation_key)
+            return keys
+
+        if preview or self.pk is None:
+            # modelcluster's in-memory relations: iterate them, never query through them.
+            linked = {
+                name: {item.translation_key for item in getattr(self, name).all()}
+                for name in ("scam_types", "audiences")
+            }
+        else:
+            linked = cached(f"materials:page-taxonomies:{self.pk}", linked_keys)
+        locale_id = active_locale_id() or self.locale_id
+        return {
+            "scam_types": [
+                item
+                for item in ScamType.options(locale_id=locale_id)
+                if item.translation_key in linked["scam_types"]
+            ],
+            "audiences": [
+                item
+                for item in Audience.options(locale_id=locale_id)
+                if item.translation_key in linked["audiences"]
+            ],
+        }
+
+    def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        taxonomies = page_taxonomies(self, preview=getattr(request, "is_preview", False))
+        taxonomies = self.taxonomies(preview=getattr(request, "is_preview", False))
         context["page_scam_types"] = taxonomies["scam_types"]
         context["page_audiences"] = taxonomies["audiences"]
         return context
@@ -240,7 +294,6 @@ class PosterPage(MaterialPage):
         index.SearchField("image_alt"),
         index.SearchField("suggested_venues"),
     ]
-    format_key = "poster"
 
     class Meta:
         verbose_name = _("poster")
@@ -303,7 +356,6 @@ class VideoPage(MaterialPage):
         FieldPanel("transcript"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("transcript")]
-    format_key = "video"
 
     class Meta:
         verbose_name = _("video")
@@ -322,7 +374,6 @@ class VideoPage(MaterialPage):
         Cached until the next publish (the guide video block uses it too), so a page with
         a player costs no query for its files, captions or frame.
         """
-        from .selectors import cached
 
         def compute():
             frame = (
@@ -404,7 +455,6 @@ class GuidePage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
-    format_key = "guide"
 
     class Meta:
         verbose_name = _("guide")
@@ -472,7 +522,6 @@ class CaseStudyPage(MaterialPage):
         index.SearchField("outcome_detail"),
         index.SearchField("lesson"),
     ]
-    format_key = "case"
 
     class Meta:
         verbose_name = _("case study")
@@ -508,7 +557,6 @@ class AlertPage(MaterialPage):
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
     parent_page_types = ["materials.AlertIndexPage"]
-    format_key = "alert"
 
     class Meta:
         verbose_name = _("alert")
@@ -532,28 +580,20 @@ class AlertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         verbose_name = _("alert list")
 
     def alerts(self):
-        from .selectors import exclude_private
-
         return exclude_private(AlertPage.objects.child_of(self).live()).order_by(
             "-alert_date", "-first_published_at"
         )
 
     @path("")
     def index_route(self, request):
-        from .views import paginate
-
         return self.render(request, context_overrides={"alerts": paginate(request, self.alerts())})
 
     @path("feed/rss/", name="rss")
     def rss_route(self, request):
-        from .feeds import AlertRssFeed
-
         return AlertRssFeed(self)(request)
 
     @path("feed/atom/", name="atom")
     def atom_route(self, request):
-        from .feeds import AlertAtomFeed
-
         return AlertAtomFeed(self)(request)
 
 
@@ -577,21 +617,71 @@ class MaterialIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
 
     @path("")
     def library(self, request):
-        from .views import library_response
-
-        return library_response(self, request)
+        return self.library_response(request)
 
     @path("for/<slug:slug>/", name="audience")
     def audience_landing(self, request, slug):
-        from .views import library_response
-
-        return library_response(self, request, landing=(Audience, slug))
+        return self.library_response(request, landing=(Audience, slug))
 
     @path("topic/<slug:slug>/", name="scam_type")
     def scam_type_landing(self, request, slug):
-        from .views import library_response
+        return self.library_response(request, landing=(ScamType, slug))
 
-        return library_response(self, request, landing=(ScamType, slug))
+    def library_response(self, request, *, landing=None):
+        """The library listing; `landing` = (ScamType or Audience, slug) fixes one filter."""
+        scam_types = ScamType.options(locale_id=self.locale_id)
+        audiences = Audience.options(locale_id=self.locale_id)
+        fixed = {}
+        if landing:
+            model, slug = landing
+            options = scam_types if model is ScamType else audiences
+            landing = next((item for item in options if item.slug == slug), None)
+            if landing is None:
+                raise Http404
+            fixed = {"scam_type" if model is ScamType else "audience": [slug]}
+        chosen = {
+            "type": _chosen(request, "type", set(MATERIAL_TYPES.library_keys)),
+            "scam_type": fixed.get("scam_type")
+            or _chosen(request, "scam_type", {item.slug for item in scam_types}),
+            "audience": fixed.get("audience")
+            or _chosen(request, "audience", {item.slug for item in audiences}),
+        }
+        results = paginate(
+            request,
+            MATERIAL_TYPES.library_queryset(
+                locale_id=self.locale_id,
+                formats=chosen["type"],
+                scam_types=chosen["scam_type"],
+                audiences=chosen["audience"],
+            ),
+        )
+        results.object_list = MATERIAL_TYPES.attach_card_images(results.object_list)
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render(
+            request,
+            context_overrides={
+                "results": results,
+                "landing": landing,
+                "chosen": chosen,
+                "fixed": fixed,
+                "format_options": MATERIAL_TYPES.options(MATERIAL_TYPES.library),
+                "scam_type_options": scam_types,
+                "audience_options": audiences,
+                "filter_query": query.urlencode(),
+                "is_filtered": any(chosen.values()),
+            },
+            template=(
+                "materials/material_landing_page.html"
+                if landing
+                else "materials/material_index_page.html"
+            ),
+        )
+
+
+def _chosen(request, name: str, allowed: set[str]) -> list[str]:
+    """Values of a repeatable query parameter, keeping only ones that exist."""
+    return [value for value in request.GET.getlist(name) if value in allowed][:20]
 
 
 class Feedback(models.Model):
@@ -625,5 +715,13 @@ class Feedback(models.Model):
         return self.page.full_url or ""
 
 
-MATERIAL_MODELS = (PosterPage, VideoPage, GuidePage, CaseStudyPage, AlertPage)
-LIBRARY_MODELS = (PosterPage, VideoPage, GuidePage, CaseStudyPage)
+# Every kind of material, declared once: the library's filters, its API, search, the
+# cards' labels and images and the admin's review report all read this. A new page type
+# is added here (and to MaterialIndexPage.subpage_types if the library holds it).
+MATERIAL_TYPES = MaterialTypes(
+    MaterialType("poster", PosterPage, _("Poster"), image_field="image"),
+    MaterialType("video", VideoPage, _("Video")),
+    MaterialType("guide", GuidePage, _("Guide")),
+    MaterialType("case", CaseStudyPage, _("Case study")),
+    MaterialType("alert", AlertPage, _("Alert"), image_field=None, in_library=False),
+)

@@ -1,82 +1,22 @@
-"""Keep cached pages, navigation, filter options and language links in step with editors'
-changes: each of these signals retires everything cached (core.content_generation), once
-the change has committed."""
+"""Materials' own signal handlers. The site-wide cache bumps (pages, images, documents,
+settings, view restrictions) are core.signals'; the taxonomy snippets join them here."""
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Locale, Page, PageViewRestriction, Site
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published
 
-from core.content_generation import content_changed
-from core.models import SiteDocument, SiteImage, SiteSettings
+from core.signals import site_content_changed
 
 from .models import Audience, PosterPage, ScamType
+from .tasks import generate_poster_renditions
 
-
-@receiver(page_published)
-@receiver(page_unpublished)
-@receiver(post_page_move)
-@receiver(post_delete, sender=Page)
-@receiver(post_save, sender=ScamType)
-@receiver(post_delete, sender=ScamType)
-@receiver(post_save, sender=Audience)
-@receiver(post_delete, sender=Audience)
-@receiver(post_save, sender=Locale)
-@receiver(post_delete, sender=Locale)
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
-@receiver(post_save, sender=Site)
-@receiver(post_delete, sender=Site)
-@receiver(post_delete, sender=SiteImage)
-@receiver(post_delete, sender=SiteDocument)
-def site_content_changed(sender, **kwargs):
-    content_changed()
-
-
-# Bookkeeping saves (Wagtail fills in a file's size or hash lazily, sometimes while a page
-# renders) change nothing a reader sees and must not empty the cache.
-BOOKKEEPING_FIELDS = {"file_size", "file_hash"}
-
-
-@receiver(post_save, sender=SiteSettings)
-def site_settings_changed(sender, created=False, **kwargs):
-    # Wagtail creates a site's settings row with the defaults on first use, often while a
-    # page renders; that changes nothing on the page.
-    if not created:
-        content_changed()
-
-
-@receiver(post_save, sender=SiteImage)
-@receiver(post_save, sender=SiteDocument)
-def media_changed(sender, update_fields=None, **kwargs):
-    if update_fields and set(update_fields) <= BOOKKEEPING_FIELDS:
-        return
-    content_changed()
+for taxonomy in (ScamType, Audience):
+    post_save.connect(site_content_changed, sender=taxonomy)
+    post_delete.connect(site_content_changed, sender=taxonomy)
 
 
 @receiver(page_published, sender=PosterPage)
 def poster_published(sender, instance, **kwargs):
-    from .tasks import generate_poster_renditions
-
     page_id = instance.pk
     transaction.on_commit(lambda: generate_poster_renditions.delay(page_id), robust=True)
-
-
-@receiver(page_published)
-@receiver(page_unpublished)
-def purge_frontend_cache(sender, instance, **kwargs):
-    """Tell the CDN or proxy in front (settings.WAGTAILFRONTENDCACHE) to drop the page, the
-    pages listing it (its parents up to the home page) and the sitemap. The purge requests
-    are a Wagtail background task, sent by a worker once the publish has committed."""
-    if not settings.WAGTAILFRONTENDCACHE:
-        return
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-
-    batch = PurgeBatch()
-    batch.add_pages([instance, *instance.get_ancestors().filter(depth__gt=1).specific()])
-    site = instance.get_site()
-    if site is not None:
-        batch.add_url(site.root_url + "/sitemap.xml")
-    batch.purge()

@@ -4,6 +4,8 @@ from celery import shared_task
 
 from core.tasks import RETRY_BACKOFF, TRANSIENT_ERRORS
 
+from .models import POSTER_RENDITION_SPECS, PosterPage
+
 
 # OSError: the image file on shared or object storage was briefly unreachable.
 @shared_task(acks_late=True, autoretry_for=(*TRANSIENT_ERRORS, OSError), **RETRY_BACKOFF)
@@ -14,8 +16,6 @@ def generate_poster_renditions(page_id: int) -> int:
     the first person pressing "download A3" waits for it. Idempotent: Wagtail keeps one
     rendition per image and spec, so a second run finds them all made.
     """
-    from .models import POSTER_RENDITION_SPECS, PosterPage
-
     poster = PosterPage.objects.filter(pk=page_id).select_related("image").first()
     if poster is None or poster.image is None:
         return 0

@@ -14,7 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
-from .models import MATERIAL_MODELS, Audience, Feedback, ScamType
+from .models import MATERIAL_TYPES, Audience, Feedback, ScamType
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -89,7 +89,7 @@ def _last_reviewed_expression():
     return Coalesce(
         *[
             Subquery(model.objects.filter(pk=OuterRef("pk")).values("last_reviewed")[:1])
-            for model in MATERIAL_MODELS
+            for model in MATERIAL_TYPES.models
         ]
     )
 
@@ -114,7 +114,7 @@ class ReviewDueReportView(PageReportView):
     def get_queryset(self):
         cutoff = timezone.localdate() - REVIEW_INTERVAL
         is_material = Q()
-        for model in MATERIAL_MODELS:
+        for model in MATERIAL_TYPES.models:
             is_material |= Q(pk__in=model.objects.values("pk"))
         self.queryset = (
             page_permission_policy.instances_user_has_any_permission_for(

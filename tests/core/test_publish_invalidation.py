@@ -126,7 +126,7 @@ def test_a_moderators_approval_moves_the_generation_after_its_commit(site_tree, 
     guide.refresh_from_db()
     before = current_generation()
 
-    page_published.connect(watch)  # after materials.signals' receivers, so it sees theirs
+    page_published.connect(watch)  # after core.signals' receivers, so it sees theirs
     try:
         guide.current_workflow_task_state.approve(user=moderator)
     finally:

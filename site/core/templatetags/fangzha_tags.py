@@ -6,6 +6,8 @@ from django import template
 from django.templatetags.static import static
 from django.utils import translation
 
+from core.content_generation import cached
+
 register = template.Library()
 
 
@@ -45,8 +47,6 @@ SHARE_IMAGE_SPEC = "fill-1200x630"
 def share_image(context) -> dict:
     """A 1200×630 image for link previews (WeChat, social networks): the material's own
     image where it has one, else the site's default card."""
-    from core.content_generation import cached
-
     request = context["request"]
     page = context.get("page")
 
@@ -72,8 +72,6 @@ class ContentFragmentNode(template.Node):
         request = context.get("request")
         if getattr(request, "is_preview", False):
             return self.nodelist.render(context)  # a draft: never cached, never shared
-        from core.content_generation import cached
-
         parts = [str(var.resolve(context)) for var in self.vary_on]
         key = ":".join(["fragment", self.name, translation.get_language() or "", *parts])
         return cached(key, lambda: self.nodelist.render(context))

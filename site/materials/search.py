@@ -1,0 +1,37 @@
+"""Searching the materials (core.search tokenises the Chinese)."""
+
+from wagtail.models import Locale, Page
+
+from core.search import query_tokens
+
+from .models import MATERIAL_TYPES
+
+MAX_RESULTS = 500
+
+
+def search_materials(query: str, *, locale: Locale, formats=(), audiences=()) -> list[Page]:
+    """Live public materials in `locale` matching every word of `query`.
+
+    Pages whose title contains the query come first, then the engine's ranking.
+    """
+    condition = MATERIAL_TYPES.condition(
+        MATERIAL_TYPES, locale_id=locale.pk, formats=formats, audiences=audiences
+    )
+    tokens = query_tokens(query)
+    if not condition or not tokens:
+        return []
+    # The search backends translate only simple filters, so privacy is Wagtail's .public().
+    pages = Page.objects.live().public().filter(condition)
+    results = list(pages.search(" ".join(tokens), operator="and")[:MAX_RESULTS])
+    needle = query.casefold()
+    words = [word.casefold() for word in query.split()]
+    results.sort(key=lambda page: _title_rank(page.title.casefold(), needle, words))
+    return results
+
+
+def _title_rank(title: str, needle: str, words: list[str]) -> int:
+    if needle in title:
+        return 0
+    if all(word in title for word in words):
+        return 1
+    return 2
