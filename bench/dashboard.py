@@ -30,7 +30,7 @@ def generate(total: int) -> None:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from campaigns import services
+    from campaigns import reach
     from campaigns.models import (
         Campaign,
         CountMethod,
@@ -97,7 +97,7 @@ def generate(total: int) -> None:
     OutreachEvent.objects.bulk_create(batch)
     print()
     began = time.perf_counter()
-    rows = services.rebuild_reach_rollups()
+    rows = reach.rebuild_reach_rollups()
     print(f"  rollups rebuilt: {rows:,} rows in {time.perf_counter() - began:.1f} s")
     get_user_model().objects.create_superuser("bench", password="bench")  # noqa: S106
 

@@ -102,9 +102,12 @@ def _filters(user, query: ReachQuery) -> ReachFilters:
             raise ApiError(
                 400, "unknown_team", _("No team %(name)s that you can see.") % {"name": query.team}
             )
-    return ReachFilters(
+    filters = ReachFilters(
         campaign=campaign, team=team, date_from=query.date_from, date_to=query.date_to
     )
+    if filters.backwards:
+        raise ApiError(400, "backwards_range", _("The end date is before the start date."))
+    return filters
 
 
 def _yuan(amount: Decimal) -> str:

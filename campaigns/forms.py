@@ -54,8 +54,8 @@ class ReachFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and end < start:
+        dates = ReachFilters(date_from=cleaned.get("date_from"), date_to=cleaned.get("date_to"))
+        if dates.backwards:
             raise forms.ValidationError(_("The end date is before the start date."))
         return cleaned
 

@@ -83,6 +83,11 @@ class ReachFilters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
+    @property
+    def backwards(self) -> bool:
+        """The range of days ends before it starts (refused by the form, API and command)."""
+        return bool(self.date_from and self.date_to and self.date_to < self.date_from)
+
     def apply(self, rows: QuerySet, *, campaign="campaign", team="team", day="day") -> QuerySet:
         if self.campaign:
             rows = rows.filter(**{campaign: self.campaign})

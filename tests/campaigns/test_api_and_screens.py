@@ -112,6 +112,7 @@ def test_reach_api_keeps_the_report_shape_and_adds_money_protected(client, appro
         ("to=2026-13-01", "invalid_parameter"),
         ("campaign=nope", "unknown_campaign"),
         ("team=不存在", "unknown_team"),
+        ("from=2026-05-31&to=2026-05-01", "backwards_range"),  # as the dashboard's form
     ],
 )
 def test_reach_api_explains_bad_parameters(client, approved, query, code):

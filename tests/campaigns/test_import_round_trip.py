@@ -3,7 +3,7 @@ approved row is refused, naming the row and the column as the file names it. Che
 through the service, the `import_events` command and the admin's preview and confirm.
 
 These tests also guard the import's two refusals (approved events, other teams' events):
-each fails when its guard in campaigns/resources.py is taken out.
+each fails when its guard in campaigns/imports/resource.py is taken out.
 """
 
 import csv

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             date_from=date_from,
             date_to=date_to,
         )
-        if date_from and date_to and date_to < date_from:
+        if filters.backwards:
             raise CommandError("--to is before --from.")
         document = reach_report_document(user=CommandLineUser(), filters=filters)
         if format == "json":
