@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from core.content_generation import bump_generation, recent_values
+from core.cache_epoch import bump_epoch, recent_values
 from tests import factories
 
 
@@ -25,9 +25,9 @@ def _only_the_tests_transaction(connection) -> bool:
 
 @pytest.fixture(autouse=True)
 def cache_bumps_on_emulated_commit(monkeypatch):
-    """Run the content generation's bump when the change would have committed.
+    """Run the cache epoch's bump when the change would have committed.
 
-    The bump waits for the commit (core.content_generation), but most tests run inside one
+    The bump waits for the commit (core.cache_epoch), but most tests run inside one
     transaction that is rolled back, so it would never run. Here it runs when the
     outermost transaction the code under test opened ends well (Wagtail's publish, say),
     or at once outside one, as in production. Other on_commit callbacks are left alone,
@@ -36,9 +36,7 @@ def cache_bumps_on_emulated_commit(monkeypatch):
     on_commit, atomic_exit = transaction.on_commit, transaction.Atomic.__exit__
 
     def on_commit_in_tests(func, using=None, robust=False):
-        if func is bump_generation and _only_the_tests_transaction(
-            transaction.get_connection(using)
-        ):
+        if func is bump_epoch and _only_the_tests_transaction(transaction.get_connection(using)):
             return func()
         return on_commit(func, using, robust)
 
@@ -52,9 +50,9 @@ def cache_bumps_on_emulated_commit(monkeypatch):
             and _only_the_tests_transaction(connection)
         ):
             pending = connection.run_on_commit
-            connection.run_on_commit = [hook for hook in pending if hook[1] is not bump_generation]
+            connection.run_on_commit = [hook for hook in pending if hook[1] is not bump_epoch]
             if len(connection.run_on_commit) < len(pending):
-                bump_generation()
+                bump_epoch()
         return result
 
     monkeypatch.setattr(transaction, "on_commit", on_commit_in_tests)

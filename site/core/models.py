@@ -14,7 +14,7 @@ from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from .content_generation import cached, current_generation
+from .cache_epoch import cached, current_epoch
 from .pages import CachedViewRestrictionsMixin
 
 
@@ -71,8 +71,8 @@ class SiteSettings(BaseSiteSetting):
 
     @classmethod
     def for_site(cls, site):
-        """Cached under the content generation: every public page shows the hotline.
-        Saving moves the generation on once the change commits (core.signals), so a
+        """Cached under the cache epoch: every public page shows the hotline.
+        Saving moves the epoch on once the change commits (core.signals), so a
         reader who cached the old row while the save was in its transaction cannot keep it."""
         key = cls.cache_key(site.pk)
         instance = cache.get(key)
@@ -83,7 +83,7 @@ class SiteSettings(BaseSiteSetting):
 
     @staticmethod
     def cache_key(site_id) -> str:
-        return f"core:sitesettings:{site_id}:g{current_generation()}"
+        return f"core:sitesettings:{site_id}:e{current_epoch()}"
 
     @property
     def hotline_tel(self) -> str:
@@ -135,8 +135,8 @@ class HomePage(CachedViewRestrictionsMixin, Page):
     def route(self, request, path_components):
         """Find a page below the home page in one query instead of one per path segment.
 
-        Which live page sits at a URL is remembered per content generation (any publish,
-        move or deletion retires it, see core.content_generation); Wagtail's own walk
+        Which live page sits at a URL is remembered per cache epoch (any publish,
+        move or deletion retires it, see core.cache_epoch); Wagtail's own walk
         down the tree handles the rest (sub-routes of routable pages, unknown URLs).
         """
         if path_components:

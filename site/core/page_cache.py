@@ -1,15 +1,15 @@
 """Whole-page cache for anonymous readers of the public site.
 
 A cached copy is kept per host, URL (the language is in the path) and elder-mode setting,
-for settings.PAGE_CACHE_SECONDS. Every cached copy records the content generation it was
-rendered in (core.content_generation: publishing, unpublishing, moving or deleting a
+for settings.PAGE_CACHE_SECONDS. Every cached copy records the cache epoch it was
+rendered in (core.cache_epoch: publishing, unpublishing, moving or deleting a
 page, editing a snippet, an image or the site settings bumps it once the change commits),
-and a copy from an older generation is never served, so one publish retires every page
+and a copy from an older epoch is never served, so one publish retires every page
 at once.
 
-A hit costs one cache round trip (the generation and the page are fetched together) and
+A hit costs one cache round trip (the epoch and the page are fetched together) and
 no database query: this middleware sits before sessions, authentication and Wagtail. On
-every other request it pins the generation it read for the rest of the request, so the
+every other request it pins the epoch it read for the rest of the request, so the
 fragments cached under it need no further round trip for it.
 
 Only what is the same for every anonymous reader is stored: GET 200 responses of the
@@ -30,10 +30,10 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from wagtail.models import Site
 
-from .content_generation import (
-    GENERATION_KEY,
+from .cache_epoch import (
+    EPOCH_KEY,
     cached,
-    current_generation,
+    current_epoch,
     forget,
     remember_for_request,
 )
@@ -98,9 +98,9 @@ def _may_store(request, response) -> bool:
 
 
 def _remember_site(request) -> None:
-    """Give Wagtail the request's Site, with its root page, from the generation's cache:
+    """Give Wagtail the request's Site, with its root page, from the epoch's cache:
     Site.find_for_request() then skips its two queries. Sites and root pages changing
-    bump the generation (core.signals)."""
+    bump the epoch (core.signals)."""
     hostname = split_domain_port(request._get_raw_host())[0]
 
     def find():
@@ -123,18 +123,18 @@ class PageCacheMiddleware:
             return self.get_response(request)
         seconds = settings.PAGE_CACHE_SECONDS
         use_cache = bool(seconds) and _may_use_cache(request)
-        # One round trip for the content generation and, when the page may be cached,
-        # the page itself; the whole request then renders against that generation.
+        # One round trip for the cache epoch and, when the page may be cached,
+        # the page itself; the whole request then renders against that epoch.
         if use_cache:
             key = cache_key(request)
-            found = cache.get_many([GENERATION_KEY, key])
+            found = cache.get_many([EPOCH_KEY, key])
         else:
-            found = {GENERATION_KEY: cache.get(GENERATION_KEY)}
-        generation = found.get(GENERATION_KEY) or current_generation()
-        token = remember_for_request(generation)
+            found = {EPOCH_KEY: cache.get(EPOCH_KEY)}
+        epoch = found.get(EPOCH_KEY) or current_epoch()
+        token = remember_for_request(epoch)
         try:
             entry = found.get(key) if use_cache else None
-            if entry is not None and entry[0] == generation:
+            if entry is not None and entry[0] == epoch:
                 _, status, headers, content = entry
                 response = HttpResponse(content, status=status)
                 for name, value in headers:
@@ -145,25 +145,25 @@ class PageCacheMiddleware:
             _remember_site(request)
             response = self.get_response(request)
             if use_cache and _may_store(request, response):
-                self._store(key, generation, response, seconds)
+                self._store(key, epoch, response, seconds)
             return response
         finally:
             forget(token)
 
     @staticmethod
-    def _store(key, generation, response, seconds) -> None:
+    def _store(key, epoch, response, seconds) -> None:
         # Elder mode arrives in a cookie: shared caches downstream must keep variants apart.
         patch_vary_headers(response, ["Cookie"])
         if settings.WAGTAILFRONTENDCACHE:
             # A CDN in front may keep it as long as we do: publishing purges it there too
             # (core.signals.purge_frontend_cache).
             patch_cache_control(response, public=True, s_maxage=seconds)
-        # The generation read before rendering: if something was published meanwhile,
+        # The epoch read before rendering: if something was published meanwhile,
         # this copy is already outdated and will not be served.
         headers = [
             (name, value)
             for name, value in response.headers.items()
             if name.lower() not in ("set-cookie", HEADER.lower())
         ]
-        cache.set(key, (generation, response.status_code, headers, response.content), seconds)
+        cache.set(key, (epoch, response.status_code, headers, response.content), seconds)
         response.headers[HEADER] = "miss"

@@ -6,20 +6,20 @@ from django.db.models.functions import Length, Substr
 from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction
 
-from .content_generation import cached, pinned_generation
+from .cache_epoch import cached, pinned_epoch
 
 PER_PAGE = 12
 
 
 class CachedViewRestrictionsMixin:
     """While serving a public page, remember its view restrictions (its own and its
-    ancestors') per content generation, saving Wagtail two queries on every request.
-    Adding, changing or removing a restriction bumps the generation (core.signals).
+    ancestors') per cache epoch, saving Wagtail two queries on every request.
+    Adding, changing or removing a restriction bumps the epoch (core.signals).
     Elsewhere (the admin's privacy and copy actions) the usual queryset is returned."""
 
     def get_view_restrictions(self):
         uncached = super().get_view_restrictions
-        if pinned_generation() is None:
+        if pinned_epoch() is None:
             return uncached()
         return cached(f"core:view-restrictions:{self.pk}", lambda: list(uncached()))
 

@@ -1,5 +1,5 @@
 """Keep cached pages, navigation, filter options and language links in step with editors'
-changes: each of these signals retires everything cached (core.content_generation), once
+changes: each of these signals retires everything cached (core.cache_epoch), once
 the change has committed. Content apps connect their own snippets to
 `site_content_changed` (materials.signals does for its taxonomies)."""
 
@@ -11,7 +11,7 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .content_generation import content_changed
+from .cache_epoch import content_changed
 from .models import SiteDocument, SiteImage, SiteSettings
 
 

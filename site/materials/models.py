@@ -27,7 +27,7 @@ from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
-from core.content_generation import cached
+from core.cache_epoch import cached
 from core.pages import CachedViewRestrictionsMixin, active_locale_id, exclude_private, paginate
 from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, plain_text
@@ -82,7 +82,7 @@ class Taxonomy(TranslatableMixin, models.Model):
         """The snippets editors created in a locale, in their sort order.
 
         Every listing shows them, so they are cached until the next change (a save or
-        delete of one bumps the content generation, see signals.py).
+        delete of one bumps the cache epoch, see signals.py).
         """
         return cached(
             f"materials:taxonomy:{cls._meta.model_name}:{locale_id}",

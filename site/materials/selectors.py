@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Subquery
 from wagtail.models import Page, Site
 
-from core.content_generation import cached
+from core.cache_epoch import cached
 from core.models import HomeFeaturedItem
 from core.pages import exclude_private
 

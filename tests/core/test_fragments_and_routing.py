@@ -1,4 +1,4 @@
-"""Fragments cached per content generation, and the one-query route below the home page."""
+"""Fragments cached per cache epoch, and the one-query route below the home page."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -13,7 +13,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.images.models import AbstractImage
 
-from core.content_generation import recent_values
+from core.cache_epoch import recent_values
 from core.models import HomeFeaturedItem
 from tests import factories
 

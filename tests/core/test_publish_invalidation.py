@@ -2,9 +2,9 @@
 
 Wagtail publishes, unpublishes, moves and deletes inside a transaction (a moderator's
 approval too). A reader arriving while that transaction is open still reads the old rows;
-if the content generation had already moved on, the old page would be stored under the
-new generation and served until it expired. So the generation moves after the commit:
-what a reader stores meanwhile goes under the old generation, which the commit retires.
+if the cache epoch had already moved on, the old page would be stored under the
+new epoch and served until it expired. So the epoch moves after the commit:
+what a reader stores meanwhile goes under the old epoch, which the commit retires.
 """
 
 import threading
@@ -16,7 +16,7 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 from wagtail.signals import page_published
 
-from core.content_generation import GENERATION_KEY, current_generation
+from core.cache_epoch import EPOCH_KEY, current_epoch
 from core.models import SiteSettings
 from tests import factories
 
@@ -90,41 +90,41 @@ CHANGES = [
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda change: change.__name__)
-def test_the_generation_moves_only_when_the_change_commits(site_tree, guide, change):
+def test_the_epoch_moves_only_when_the_change_commits(site_tree, guide, change):
     site_tree["image"] = factories.ImageFactory()
     PageViewRestriction.objects.create(page=site_tree["alerts"], restriction_type="login")
     if change is lift_restriction:
         restrict(site_tree, guide)
     SiteSettings.for_site(site_tree["site"]).save()  # the row exists before the change
-    before = current_generation()
+    before = current_epoch()
 
     with transaction.atomic():
         change(site_tree, guide)
-        assert cache.get(GENERATION_KEY) == before, "bumped before the commit"
+        assert cache.get(EPOCH_KEY) == before, "bumped before the commit"
 
-    assert cache.get(GENERATION_KEY) != before
+    assert cache.get(EPOCH_KEY) != before
 
 
 def test_a_rolled_back_change_retires_nothing(site_tree, guide):
-    before = current_generation()
+    before = current_epoch()
     with pytest.raises(RuntimeError), transaction.atomic():
         publish_change(site_tree, guide)
         raise RuntimeError("the editor's save failed")
-    assert cache.get(GENERATION_KEY) == before
+    assert cache.get(EPOCH_KEY) == before
 
 
-def test_a_moderators_approval_moves_the_generation_after_its_commit(site_tree, guide, moderator):
+def test_a_moderators_approval_moves_the_epoch_after_its_commit(site_tree, guide, moderator):
     """The approval publishes inside Wagtail's own transaction: nothing wraps it here."""
     seen_while_publishing = []
 
     def watch(sender, **kwargs):
-        seen_while_publishing.append((connection.in_atomic_block, cache.get(GENERATION_KEY)))
+        seen_while_publishing.append((connection.in_atomic_block, cache.get(EPOCH_KEY)))
 
     guide.title = "新标题：冒充客服退款"
     revision = guide.save_revision(user=moderator)
     guide.get_workflow().start(guide, moderator)
     guide.refresh_from_db()
-    before = current_generation()
+    before = current_epoch()
 
     page_published.connect(watch)  # after core.signals' receivers, so it sees theirs
     try:
@@ -135,7 +135,7 @@ def test_a_moderators_approval_moves_the_generation_after_its_commit(site_tree, 
     guide.refresh_from_db()
     assert guide.live_revision_id == revision.pk  # the approval did publish
     assert seen_while_publishing == [(True, before)]
-    assert cache.get(GENERATION_KEY) != before
+    assert cache.get(EPOCH_KEY) != before
 
 
 def test_settings_cached_by_a_reader_during_the_change_are_dropped_at_commit(site_tree):

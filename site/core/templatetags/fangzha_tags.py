@@ -6,7 +6,7 @@ from django import template
 from django.templatetags.static import static
 from django.utils import translation
 
-from core.content_generation import cached
+from core.cache_epoch import cached
 
 register = template.Library()
 
@@ -84,7 +84,7 @@ def content_fragment(parser, token):
         {% content_fragment "guide-body" page.pk %}…{% endcontent_fragment %}
 
     Keyed by the name, the language and the values given; kept under the content
-    generation (core.content_generation), so any publish retires it. Only for markup that
+    epoch (core.cache_epoch), so any publish retires it. Only for markup that
     is the same for every reader of the page: nothing from the user, cookies or the query
     string. Previews of drafts render afresh.
     """

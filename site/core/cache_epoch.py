@@ -7,13 +7,13 @@ shares the cache.
 
 The bump waits for the change to commit. Wagtail publishes inside a transaction; a reader
 arriving before the commit still reads the old rows, and must store what it renders under
-the old generation, which the commit then retires. Bumping inside the transaction would
-let that reader store the old page under the new generation, served until it expires.
+the old epoch, which the commit then retires. Bumping inside the transaction would
+let that reader store the old page under the new epoch, served until it expires.
 One bump after the commit is enough: nothing a reader stores before it can outlive it.
 
 Reading it costs a cache round trip, so a request reads it once (the page cache
 middleware does, see remember_for_request) and everything rendered in that request uses
-that value. Values cached under a generation never change, so the process also keeps the
+that value. Values cached under an epoch never change, so the process also keeps the
 most recent ones in memory (cached()), saving the round trips to Redis for them.
 """
 
@@ -25,10 +25,10 @@ from threading import Lock
 from django.core.cache import cache
 from django.db import transaction
 
-GENERATION_KEY = "site:content-generation"
+EPOCH_KEY = "site:cache-epoch"
 
-_request_generation: contextvars.ContextVar[int | None] = contextvars.ContextVar(
-    "request_generation", default=None
+_request_epoch: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "request_epoch", default=None
 )
 
 
@@ -38,50 +38,50 @@ def _fresh_value() -> int:
     return time.time_ns() // 1000
 
 
-def current_generation() -> int | None:
-    """The generation for this request (read once), or straight from the cache."""
-    generation = _request_generation.get()
-    if generation is not None:
-        return generation
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _fresh_value(), None)
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def current_epoch() -> int | None:
+    """The epoch for this request (read once), or straight from the cache."""
+    epoch = _request_epoch.get()
+    if epoch is not None:
+        return epoch
+    epoch = cache.get(EPOCH_KEY)
+    if epoch is None:
+        cache.add(EPOCH_KEY, _fresh_value(), None)
+        epoch = cache.get(EPOCH_KEY)
+    return epoch
 
 
-def pinned_generation() -> int | None:
-    """The generation pinned for this request, if a public page is being served."""
-    return _request_generation.get()
+def pinned_epoch() -> int | None:
+    """The epoch pinned for this request, if a public page is being served."""
+    return _request_epoch.get()
 
 
-def remember_for_request(generation: int | None):
-    """Pin the generation for the rest of this request; returns a token for forget()."""
-    return _request_generation.set(generation)
+def remember_for_request(epoch: int | None):
+    """Pin the epoch for the rest of this request; returns a token for forget()."""
+    return _request_epoch.set(epoch)
 
 
 def forget(token) -> None:
-    _request_generation.reset(token)
+    _request_epoch.reset(token)
 
 
 def content_changed() -> None:
     """Retire every cached page and fragment once the current transaction commits (at
     once outside one; never if it rolls back). See the module docstring."""
     # robust: the change is committed by then; a cache outage must not fail the request.
-    transaction.on_commit(bump_generation, robust=True)
+    transaction.on_commit(bump_epoch, robust=True)
 
 
-def bump_generation() -> None:
+def bump_epoch() -> None:
     """Retire every cached page and fragment now (content_changed() waits for the commit)."""
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(EPOCH_KEY)
     except ValueError:  # evicted or never set
-        cache.set(GENERATION_KEY, _fresh_value(), None)
-    _request_generation.set(None)  # this request now sees the change too
+        cache.set(EPOCH_KEY, _fresh_value(), None)
+    _request_epoch.set(None)  # this request now sees the change too
 
 
 class _RecentValues:
-    """A small in-process LRU of values stored under generation-stamped keys."""
+    """A small in-process LRU of values stored under epoch-stamped keys."""
 
     def __init__(self, size: int = 2000):
         self.size = size
@@ -116,11 +116,11 @@ recent_values = _RecentValues()
 
 
 def cached(key: str, compute, timeout: int = 60 * 60):
-    """compute(), kept under this generation: in process memory, then the shared cache."""
-    generation = current_generation()
-    if generation is None:  # no working cache (Redis down): nothing can be trusted
+    """compute(), kept under this epoch: in process memory, then the shared cache."""
+    epoch = current_epoch()
+    if epoch is None:  # no working cache (Redis down): nothing can be trusted
         return compute()
-    full_key = f"{key}:g{generation}"
+    full_key = f"{key}:e{epoch}"
     value = recent_values.get(full_key)
     if value is not None:
         return value
