@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import SHOTS
 from tests.processes import free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 ROOT = Path(__file__).resolve().parents[2]
 
 try:
@@ -163,3 +165,15 @@ def phone(browser, demo_site):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def desktop(browser, demo_site):
+    """A desktop browser window, as editors, leads and managers use."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+

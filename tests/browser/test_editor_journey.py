@@ -7,38 +7,18 @@ steps go to /tmp/shots/editor_*.png.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import SHOTS, sign_in
+
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1366, "height": 900}
-SHOTS = Path("/tmp/shots")  # noqa: S108 - where the screenshots are looked at
 EXPLORER = re.compile(r".*/admin/pages/\d+/$")  # where Wagtail goes after an action
 # A guide with three scam types and two audiences ticked; no other browser test reads it.
 GUIDE_TITLE = "帮爸妈防骗：子女能做的六件事"
 GUIDE_PATH = "/zh-hans/materials/guide-family-help-parents/"
 COMMENT = "请补充：可以帮父母开通来电拦截。"
-
-
-@pytest.fixture
-def desktop(browser, demo_site):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def sign_in(page, site, username, password):
-    page.context.clear_cookies()
-    page.goto(site + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(site + "/admin/")
 
 
 def shot(page, name):

@@ -5,38 +5,15 @@ Runs against the demo (tests/browser/conftest.py): 江南区反诈中心 (lead_j
 coord_jiangnan) and 河西派出所 (coord_hexi, lead_hexi).
 """
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import SHOTS, sign_in
+
 pytestmark = pytest.mark.browser
 
-DESKTOP = {"width": 1366, "height": 900}
-# Screenshots to look at after a run: /tmp/shots/lead_*.png unless FANGZHA_SHOTS says where.
-SHOTS = Path(os.environ.get("FANGZHA_SHOTS") or Path(tempfile.gettempdir()) / "shots")
 JIANGNAN = "江南区反诈中心"
-
-
-@pytest.fixture
-def desktop(browser, demo_site):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-def sign_in(page, site, username, password):
-    page.context.clear_cookies()
-    page.goto(site + "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(site + "/admin/")
 
 
 def choose(page, field, label):
