@@ -71,6 +71,21 @@ def test_other_teams_cannot_edit_team_a_drafts(client, world, team_a_events, rol
     assert response.status_code == 404
 
 
+def test_the_policy_itself_refuses_another_teams_draft(world, team_a_events):
+    """The screens answer 404 before they ask; whatever asks the policy directly (the
+    workflow steps, the import) gets the same answer: team B neither edits, submits nor
+    deletes team A's draft."""
+    draft = team_a_events["draft"]
+    for role in ("coord_b", "lead_b"):
+        assert not permissions.can_view_event(world[role], draft)
+        assert not permissions.can_edit_event(world[role], draft)
+        assert not permissions.can_submit_event(world[role], draft)
+        assert not permissions.can_delete_event(world[role], draft)
+    assert permissions.can_edit_event(world["coord_a"], draft)
+    assert permissions.can_submit_event(world["coord_a"], draft)
+    assert permissions.can_delete_event(world["coord_a"], draft)
+
+
 def test_a_coordinator_deletes_their_teams_draft_but_nothing_submitted(
     client, world, team_a_events
 ):
