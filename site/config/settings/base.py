@@ -221,7 +221,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
 
 # A CDN or caching proxy in front (docs/scaling.md) is told to drop a page, its parents
 # (lists that show it) and the sitemap when it is published or unpublished
-# (materials.signals). One of:
+# (core.signals). One of:
 #   FRONTEND_CACHE_PURGE_URL      Varnish, nginx or Squid accepting PURGE, e.g. http://varnish:80
 #   FRONTEND_CACHE_CLOUDFLARE_TOKEN + FRONTEND_CACHE_CLOUDFLARE_ZONEID
 #   FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID   (needs boto3 and AWS credentials)
