@@ -3,8 +3,10 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from wagtail.models import ModelLogEntry
 
 from campaigns import workflow
@@ -228,3 +230,41 @@ def test_materials_handed_out_are_saved_with_the_event(client, world, site_tree)
     assert response.status_code == 302, response.context["form"].errors
     event = OutreachEvent.objects.get(attendance=55)
     assert list(event.material_lines.values_list("material_id", "quantity")) == [(poster.pk, 40)]
+
+
+def test_each_step_records_who_took_it_and_why(world, django_capture_on_commit_callbacks):
+    """The review fields, the history entries and the coordinator's email, word for word:
+    what a later reader of the event (or its coordinator) relies on."""
+    lead, coordinator = world["lead_a"], world["coord_a"]
+    lead.first_name, lead.last_name = "Li", "Hua"
+    lead.save()
+    event = world["event_a"]
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        workflow.return_event(event=event, user=lead, comment="  人数有误  ")
+    event.refresh_from_db()
+    assert (event.status, event.review_comment) == ("returned", "人数有误")
+    assert event.reviewed_by == lead and event.reviewed_at is not None
+    [message] = mail.outbox
+    assert message.to == [coordinator.email]
+    assert message.subject == f"Outreach event returned: {event}"
+    edit_url = settings.WAGTAILADMIN_BASE_URL + f"/admin/campaigns/events/edit/{event.pk}/"
+    assert message.body == (
+        f"Li Hua returned your event “{event}”:\n\n人数有误\n\nCorrect it here: {edit_url}"
+    )
+
+    workflow.submit_event(event=event, user=coordinator)
+    workflow.approve_event(event=event, user=lead)
+    event.refresh_from_db()
+    assert (event.status, event.review_comment, event.reviewed_by) == ("approved", "", lead)
+    entries = ModelLogEntry.objects.filter(object_id=str(event.pk)).order_by("timestamp", "pk")
+    assert [(e.action, e.user, e.data.get("comment")) for e in entries] == [
+        ("campaigns.return", lead, "  人数有误  "),
+        ("campaigns.submit", coordinator, None),
+        ("campaigns.approve", lead, ""),
+    ]
+
+
+def test_a_return_without_a_reason_names_the_comment_field(world):
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        workflow.return_event(event=world["event_a"], user=world["lead_a"], comment="  ")
+    assert refused.value.message_dict == {"comment": ["Say what needs to change."]}
