@@ -96,10 +96,20 @@ def test_the_return_email_in_chinese(world, settings, django_capture_on_commit_c
     )
 
 
-def test_no_email_when_the_coordinator_has_no_address(world, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("gone", ["no address", "account deleted"])
+def test_no_email_when_the_coordinator_cannot_get_one(
+    world, django_capture_on_commit_callbacks, gone
+):
+    """A coordinator without an address, or whose account was deleted since (the event
+    keeps created_by empty): the return goes through without an e-mail."""
     event = world["event_a"]
-    world["coord_a"].email = ""
-    world["coord_a"].save()
+    if gone == "no address":
+        world["coord_a"].email = ""
+        world["coord_a"].save()
+    else:
+        world["coord_a"].delete()
+        event.refresh_from_db()
+        assert event.created_by is None
     with django_capture_on_commit_callbacks(execute=True):
         workflow.return_event(event=event, user=world["lead_a"], comment="改一下")
     assert mail.outbox == []
