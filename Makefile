@@ -31,8 +31,13 @@ test: install  ## run the whole test suite
 	$(PY) manage.py compiletranslations --verbosity 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: install  ## the edit-test loop: no browser, no processes, no fuzzing, stop at the first failure
-	$(PY) -m pytest -x -q -m "not browser and not processes and not fuzz and not postgres" $(PYTEST_ARGS)
+# The edit-test loop: no browser, no processes, no fuzzing; two workers, and a test database
+# migrated once and kept (a new one whenever the migrations change).
+MIGRATIONS_HASH = $(shell cat site/*/migrations/*.py campaigns/migrations/*.py | cksum | cut -d' ' -f1)
+test-fast: install  ## the edit-test loop (no browser or processes), stops at the first failure
+	FANGZHA_TEST_DB=$(VENV)/test-db-$(MIGRATIONS_HASH).sqlite3 $(PY) -m pytest -x -q -n 2 \
+		--reuse-db -m "not browser and not processes and not fuzz and not postgres" \
+		$(PYTEST_ARGS)
 
 mutation: install  ## mutation run on the guards (GUARDS=links|permissions|workflow|imports|all)
 	PY=$(PY) scripts/mutation.sh $(GUARDS)

@@ -26,7 +26,17 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-if not os.environ.get("DATABASE_URL"):
+if os.environ.get("FANGZHA_TEST_DB"):
+    # `make test-fast`: a file database that `pytest --reuse-db` migrates once, named after
+    # the migrations so that a new migration gets a fresh one.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ["FANGZHA_TEST_DB"],
+            "TEST": {"NAME": os.environ["FANGZHA_TEST_DB"]},
+        }
+    }
+elif not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 STATIC_ROOT = tempfile.mkdtemp(prefix="fangzha-test-static-")
 WHITENOISE_USE_FINDERS = True
