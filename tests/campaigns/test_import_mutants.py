@@ -10,10 +10,14 @@ from campaigns.imports.service import import_events
 from campaigns.models import OutreachEvent
 from tests.campaigns.test_import_round_trip import (  # noqa: F401 (the ledger fixture)
     change_cell,
+    csv_bytes,
+    csv_rows,
     export,
     ledger,
     snapshot,
 )
+
+NOTES = "雨天，改在营业厅内；发放折页：120份"  # JN-001's notes in the ledger
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +49,45 @@ def test_a_change_in_one_of_two_columns_is_refused_naming_that_column(
     assert snapshot() == before
     event = OutreachEvent.objects.get(external_id="JN-001")
     assert (event.starts_at.day, event.starts_at.minute) == (3, 30)
+
+
+def _without_column(content: bytes, header: str) -> bytes:
+    rows = csv_rows(content)
+    column = rows[0].index(header)
+    return csv_bytes([row[:column] + row[column + 1 :] for row in rows])
+
+
+def test_an_optional_column_left_out_is_a_change_named_by_its_key(
+    client,
+    world,
+    ledger,  # noqa: F811
+):
+    """A file without the notes column would empty an approved event's notes: refused,
+    naming the column by its key (the file has no header for it) and showing — for the
+    empty new value."""
+    exported = export(client, world["manager"], headers="en")
+    content = _without_column(exported, "notes")
+    report = import_events(content=content, filename="export.csv", user=world["manager"])
+    assert not report.saved
+    problem = next(p for p in report.problems if p.column == "notes")
+    assert "“notes”" in problem.message
+    assert "(雨天，改在营业厅内；发放折页：120份 → —)" in problem.message
+    assert (
+        OutreachEvent.objects.get(external_id="JN-001").notes
+        == "雨天，改在营业厅内；发放折页：120份"
+    )
+
+
+def test_notes_added_to_an_approved_event_show_the_empty_old_value(
+    client,
+    world,
+    ledger,  # noqa: F811
+):
+    OutreachEvent.objects.filter(external_id="JN-001").update(notes="")
+    exported = export(client, world["manager"], headers="en")
+    content, line = change_cell(exported, external_id="JN-001", header="notes", value="补记")
+    report = import_events(content=content, filename="export.csv", user=world["manager"])
+    [problem] = report.problems
+    assert (problem.row, problem.column) == (line, "notes")
+    assert "(— → 补记)" in problem.message
+    assert OutreachEvent.objects.get(external_id="JN-001").notes == ""
