@@ -32,15 +32,16 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 # --- The figures -------------------------------------------------------------------------
-SUMMED_FIELDS = (
+# The counts a team's spreadsheet ledger carries (the imports read these columns).
+LEDGER_COUNTS = (
     "attendance",
     "elders",
     "students",
     "general_public",
     "materials_distributed",
     "warnings",
-    "help_requests",
 )
+SUMMED_FIELDS = (*LEDGER_COUNTS, "help_requests")
 METHOD_COLUMNS = {
     CountMethod.HEADCOUNT: "headcount_events",
     CountMethod.SIGN_IN: "sign_in_events",

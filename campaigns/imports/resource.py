@@ -30,6 +30,7 @@ from ..models import (
     VenueType,
     normalise_venue_name,
 )
+from ..reach import LEDGER_COUNTS
 from .cells import (
     CHINESE_HEADERS,
     FORMAT_LABELS,
@@ -54,21 +55,9 @@ COMPARED_FIELDS = (
     "format",
     "audience_groups",
     "notes",
-    "attendance",
-    "elders",
-    "students",
-    "general_public",
-    "materials_distributed",
-    "warnings",
+    *LEDGER_COUNTS,
 )
-COUNT_COLUMNS = (
-    "attendance",
-    "elders",
-    "students",
-    "general_public",
-    "materials_distributed",
-    "warnings",
-)
+COUNT_COLUMNS = LEDGER_COUNTS
 # model field → spreadsheet column, for errors raised by OutreachEvent.clean()
 FIELD_COLUMNS = {
     "starts_at": "date",
