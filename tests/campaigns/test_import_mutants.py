@@ -91,3 +91,21 @@ def test_notes_added_to_an_approved_event_show_the_empty_old_value(
     assert (problem.row, problem.column) == (line, "notes")
     assert "(— → 补记)" in problem.message
     assert OutreachEvent.objects.get(external_id="JN-001").notes == ""
+
+
+def test_another_teams_id_is_refused_in_chinese(client, world, ledger):  # noqa: F811
+    """Team A's coordinator names team B's event by its id: refused on the id column, in
+    the coordinator's language, and the event stays team B's."""
+    OutreachEvent.objects.filter(external_id="HX-7").update(status="submitted")
+    rows = csv_rows(export(client, world["manager"]))
+    header = rows[0]
+    row = next(row for row in rows if row[0] == "HX-7")
+    row[header.index("单位")] = world["team_a"].name
+    with translation.override("zh-hans"):
+        report = import_events(
+            content=csv_bytes([header, row]), filename="e.csv", user=world["coord_a"]
+        )
+    assert [(p.column, p.message) for p in report.problems] == [
+        ("external_id", "该编号属于其他单位的场次")
+    ]
+    assert OutreachEvent.objects.get(external_id="HX-7").team == world["team_b"]
