@@ -214,26 +214,26 @@ class OutreachEventResource(resources.ModelResource):
             }
         clean["external_id"] = external_id
 
-        campaign_name = normalise_text(row.get("campaign")).casefold()
-        clean["campaign"] = self._campaigns.get(campaign_name)
-        if clean["campaign"] is None:
-            errors["campaign"] = (
-                _("no campaign called “%(name)s”") % {"name": normalise_text(row.get("campaign"))}
-                if campaign_name
-                else _("the campaign is missing")
-            )
-        team_name = normalise_text(row.get("team")).casefold()
-        clean["team"] = self._teams.get(team_name)
-        if clean["team"] is None:
-            errors["team"] = (
-                _("no team called “%(name)s”") % {"name": normalise_text(row.get("team"))}
-                if team_name
-                else _("the team is missing")
-            )
-        elif self.allowed_team_ids is not None and clean["team"].pk not in self.allowed_team_ids:
-            errors["team"] = _("you cannot record events for “%(team)s”") % {
-                "team": clean["team"].name
-            }
+        clean["campaign"] = self._named(
+            row,
+            "campaign",
+            self._campaigns,
+            errors,
+            unknown=_("no campaign called “%(name)s”"),
+            missing=_("the campaign is missing"),
+        )
+        clean["team"] = self._named(
+            row,
+            "team",
+            self._teams,
+            errors,
+            unknown=_("no team called “%(name)s”"),
+            missing=_("the team is missing"),
+        )
+        team = clean["team"]
+        allowed = self.allowed_team_ids
+        if team is not None and allowed is not None and team.pk not in allowed:
+            errors["team"] = _("you cannot record events for “%(team)s”") % {"team": team.name}
 
         day = read("date", parse_date)
         start = read("start_time", parse_time)
@@ -275,6 +275,16 @@ class OutreachEventResource(resources.ModelResource):
             venue=self._venue(venue_name, district, venue_type),
         )
         row["_clean"] = clean
+
+    @staticmethod
+    def _named(row, column, known, errors, *, unknown, missing):
+        """The campaign or team the cell names (case folded), or None with the error
+        recorded: `unknown` names what the cell says, `missing` is for an empty cell."""
+        name = normalise_text(row.get(column))
+        found = known.get(name.casefold())
+        if found is None:
+            errors[column] = unknown % {"name": name} if name else missing
+        return found
 
     @staticmethod
     def _venue_key(name, district) -> tuple[str, str]:
