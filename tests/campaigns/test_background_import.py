@@ -25,6 +25,19 @@ def content(world, rows):
     return ("\n".join([header, *lines]) + "\n").encode()
 
 
+def queued(world, user, rows, capture):
+    """A job for a file of ROWS events queued by USER, its task run when the queueing
+    transaction commits (inline here)."""
+    with capture(execute=True):
+        return queue_import(
+            content=content(world, rows),
+            filename="e.csv",
+            user=world[user],
+            skip_invalid=False,
+            rows=rows,
+        )
+
+
 def test_large_upload_is_queued_and_finishes_in_the_background(
     client, world, small_inline_limit, django_capture_on_commit_callbacks
 ):
@@ -61,14 +74,7 @@ def test_invalid_large_file_saves_nothing_and_lists_problems(
 
 def test_running_the_same_job_twice_does_not_duplicate(world, django_capture_on_commit_callbacks):
     """What a retry after a crashed worker does: the second run matches, not duplicates."""
-    with django_capture_on_commit_callbacks(execute=True):
-        job = queue_import(
-            content=content(world, 10),
-            filename="e.csv",
-            user=world["manager"],
-            skip_invalid=False,
-            rows=10,
-        )
+    job = queued(world, "manager", 10, django_capture_on_commit_callbacks)
     ImportJob.objects.filter(pk=job.pk).update(status="running")  # as if the worker died
     storages["private"].save(service.job_file(job), ContentFile(content(world, 10)))
     run_import_job(job.pk)
@@ -80,14 +86,7 @@ def test_running_the_same_job_twice_does_not_duplicate(world, django_capture_on_
 def test_other_users_cannot_see_a_job(
     client, world, small_inline_limit, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = queue_import(
-            content=content(world, 3),
-            filename="e.csv",
-            user=world["coord_a"],
-            skip_invalid=False,
-            rows=3,
-        )
+    job = queued(world, "coord_a", 3, django_capture_on_commit_callbacks)
     client.force_login(world["coord_b"])
     assert client.get(f"/admin/campaigns/events/import/{job.pk}/").status_code == 404
     client.force_login(world["manager"])
