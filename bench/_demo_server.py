@@ -3,7 +3,6 @@
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -12,12 +11,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# The demo is built and served as the tests' own server processes are (tests/processes.py).
+sys.path.insert(0, str(ROOT))
+from tests.processes import build_demo, free_port, gunicorn_command  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -38,30 +34,9 @@ def demo_server(*, workers: int = 2, extra_env: dict | None = None):
         "LOG_LEVEL": "WARNING",
         **(extra_env or {}),
     }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["migrate", "--noinput"],
-        ["compiletranslations"],
-        ["collectstatic", "--noinput"],
-        ["load_demo", "--no-users", f"--host=127.0.0.1:{port}"],
-        ["load_campaigns_demo"],
-    ):
-        subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
+    build_demo(env, port, users=False, collectstatic=True)
     server = subprocess.Popen(  # noqa: S603
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--pythonpath",
-            str(ROOT / "site"),
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
+        gunicorn_command(port, "--workers", str(workers)),
         env=env,
         cwd=ROOT,
     )

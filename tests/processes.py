@@ -34,3 +34,37 @@ def run_in_production(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
         [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=production_env(**env)
     )
+
+
+def build_demo(env: dict, port: int, *, users: bool = True, collectstatic: bool = False) -> None:
+    """Build the README's demo into env's database, for a server on 127.0.0.1:PORT:
+    migrate, compile the translations, (collect the static files,) load the pages, images
+    and (unless users=False) demo accounts, then the campaigns."""
+    commands = [["migrate", "--noinput"], ["compiletranslations"]]
+    if collectstatic:
+        commands.append(["collectstatic", "--noinput"])
+    commands += [
+        ["load_demo", *([] if users else ["--no-users"]), f"--host=127.0.0.1:{port}"],
+        ["load_campaigns_demo"],
+    ]
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in commands:
+        subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
+
+
+def gunicorn_command(port: int, *options: str) -> list[str]:
+    """The command that serves config.wsgi with gunicorn on 127.0.0.1:PORT, logging
+    warnings and worse; OPTIONS (e.g. "--workers", "2") are passed on."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi",
+        "--pythonpath",
+        str(ROOT / "site"),
+        *options,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--log-level",
+        "warning",
+    ]

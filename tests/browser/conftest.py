@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import SHOTS
-from tests.processes import free_port
+from tests.processes import build_demo, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -91,14 +91,8 @@ def demo_site(tmp_path_factory):
         # leaking between elder mode and standard text, or between languages.
         "PAGE_CACHE_SECONDS": "600",
     }
+    build_demo(env, port)  # with the README's demo accounts
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (
-        ["migrate", "--noinput"],
-        ["compiletranslations"],
-        ["load_demo", f"--host=127.0.0.1:{port}"],  # with the README's demo accounts
-        ["load_campaigns_demo"],
-    ):
-        subprocess.run([*manage, *command, "-v0"], env=env, check=True, cwd=ROOT)  # noqa: S603
     server = subprocess.Popen(  # noqa: S603
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
         env=env,
