@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port
+from tests.processes import free_port, gunicorn_command
 
 try:
     import psycopg
@@ -140,40 +140,18 @@ class PostgresCluster:
         with self.connect(dbname="postgres") as conn:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
 
+    def _pg_ctl(self, action: str, *options: str) -> None:
+        """`pg_ctl ACTION` on this cluster, waiting up to 30 s for it to finish."""
+        self._run("pg_ctl", "-D", str(self.datadir), *options, "-w", "-t", "30", action)
+
     def start(self) -> None:
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.datadir),
-            "-l",
-            str(self.server_log),
-            "-o",
-            self._options,
-            "-w",
-            "-t",
-            "30",
-            "start",
-        )
+        self._pg_ctl("start", "-l", str(self.server_log), "-o", self._options)
 
     def stop(self, mode: str = "fast") -> None:
-        self._run("pg_ctl", "-D", str(self.datadir), "-m", mode, "-w", "-t", "30", "stop")
+        self._pg_ctl("stop", "-m", mode)
 
     def restart(self) -> None:
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.datadir),
-            "-l",
-            str(self.server_log),
-            "-o",
-            self._options,
-            "-m",
-            "fast",
-            "-w",
-            "-t",
-            "30",
-            "restart",
-        )
+        self._pg_ctl("restart", "-l", str(self.server_log), "-o", self._options, "-m", "fast")
 
     def is_running(self) -> bool:
         return (self.datadir / "postmaster.pid").exists()
@@ -326,24 +304,9 @@ def fault_server(postgres):
     log = workdir / "gunicorn.log"
     with log.open("ab") as log_file:
         process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi",
-                "--pythonpath",
-                str(ROOT / "site"),
-                "--workers",
-                "1",
-                "--threads",
-                str(THREADS),
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--graceful-timeout",
-                "5",
-                "--log-level",
-                "warning",
-            ],
+            gunicorn_command(
+                port, "--workers", "1", "--threads", str(THREADS), "--graceful-timeout", "5"
+            ),
             env=env,
             cwd=ROOT,
             stdout=log_file,
