@@ -113,12 +113,7 @@ class OutreachEventResource(resources.ModelResource):
             "district",
             "format",
             "audience",
-            "attendance",
-            "elders",
-            "students",
-            "general_public",
-            "materials_distributed",
-            "warnings",
+            *LEDGER_COUNTS,
             "team",
             "notes",
         )
