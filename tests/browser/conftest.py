@@ -170,4 +170,3 @@ def desktop(browser, demo_site):
     page.set_default_timeout(20_000)
     yield page
     context.close()
-
