@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.security import HttpBasicAuth, SessionAuth
 
-from core.api import ApiError, ErrorOut
+from core.api import ApiError, ErrorOut, QueryText
 
 from . import permissions
 from .reach import ReachFilters
@@ -52,8 +52,8 @@ router = Router(tags=["campaigns"], auth=[CampaignSession(), CampaignBasic()])
 
 
 class ReachQuery(Schema):
-    campaign: str | None = Field(None, description="Campaign slug.")
-    team: str | None = Field(None, description="Team name.")
+    campaign: QueryText | None = Field(None, description="Campaign slug.")
+    team: QueryText | None = Field(None, description="Team name.")
     date_from: datetime.date | None = Field(None, alias="from", description="First day.")
     date_to: datetime.date | None = Field(None, alias="to", description="Last day.")
 

@@ -6,8 +6,15 @@ config/api.py renders it, and Django Ninja's own validation and authentication e
 this shape.
 """
 
+from typing import Annotated
+
 from ninja import Schema
 from ninja.errors import HttpError
+from pydantic import StringConstraints
+
+# A text parameter a database can compare with: PostgreSQL refuses NUL characters in text
+# (a 500 before this), and no slug or name is longer.
+QueryText = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class ParameterProblem(Schema):

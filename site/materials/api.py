@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from wagtail.models import Locale
 
-from core.api import ApiError, ErrorOut
+from core.api import ApiError, ErrorOut, QueryText
 
 from .models import MATERIAL_TYPES
 
@@ -29,11 +29,11 @@ class MaterialsQuery(Schema):
         default_factory=list,
         description="Kinds of material; repeat the parameter for several (any of them).",
     )
-    audience: list[str] = Field(
+    audience: list[QueryText] = Field(
         default_factory=list,
         description="Audience slugs, e.g. elders; repeat for several (any of them).",
     )
-    scam_type: list[str] = Field(
+    scam_type: list[QueryText] = Field(
         default_factory=list,
         description="Scam type slugs, e.g. impersonating-police; repeat for several.",
     )

@@ -113,6 +113,9 @@ def test_reach_api_keeps_the_report_shape_and_adds_money_protected(client, appro
         ("campaign=nope", "unknown_campaign"),
         ("team=不存在", "unknown_team"),
         ("from=2026-05-31&to=2026-05-01", "backwards_range"),  # as the dashboard's form
+        # PostgreSQL refuses NUL in text: it was a 500 there.
+        ("campaign=spring%00", "invalid_parameter"),
+        ("team=%00", "invalid_parameter"),
     ],
 )
 def test_reach_api_explains_bad_parameters(client, approved, query, code):
