@@ -1,11 +1,13 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
-from django.db import transaction
-from wagtail.models import Locale, Page, Site
+from django.db import connections, transaction
+from wagtail.models import Locale
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.cache_epoch import bump_epoch, recent_values
-from tests import factories
+from core.models import HomePage
+from tests.site_tree import build_site_tree, site_tree_objects
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +18,17 @@ def empty_cache():
     yield
     cache.clear()
     recent_values.clear()
+
+
+@pytest.fixture(autouse=True)
+def reference_index_only_when_asked(request):
+    """Wagtail's reference index ("used by") is rebuilt on every save, a fifth of the
+    suite's time; tests that read it are marked ``reference_index``."""
+    if request.node.get_closest_marker("reference_index"):
+        yield
+        return
+    with disable_reference_index_auto_update():
+        yield
 
 
 def _only_the_tests_transaction(connection) -> bool:
@@ -59,40 +72,34 @@ def cache_bumps_on_emulated_commit(monkeypatch):
     monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_commit)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the site tree once per test database instead of once per test.
+
+    Each test runs in a transaction that is rolled back, so it starts from this tree
+    whatever it changed. Tests that really commit end with a flush; Django puts back
+    what was serialized when the database was set up, so it is serialized again here
+    with the tree in it.
+    """
+    with django_db_blocker.unblock():
+        for alias in connections:
+            with transaction.atomic(using=alias):
+                if not HomePage.objects.using(alias).filter(slug="home-zh").exists():
+                    build_site_tree()
+            connection = connections[alias]
+            if getattr(connection, "_test_serialized_contents", None) is not None:
+                connection._test_serialized_contents = connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture
 def locales(db):
-    zh = Locale.objects.get_or_create(language_code="zh-hans")[0]
-    en = Locale.objects.get_or_create(language_code="en")[0]
-    return {"zh-hans": zh, "en": en}
+    return {code: Locale.objects.get(language_code=code) for code in ("zh-hans", "en")}
 
 
 @pytest.fixture
 def site_tree(locales):
-    """Root > home (zh-hans) > materials library + alert list, with the site pointing at home."""
-    root = Page.get_first_root_node()
-    home = factories.HomePageFactory(parent=root, slug="home-zh")
-    site = Site.objects.get(is_default_site=True)
-    old_root = site.root_page
-    site.root_page = home
-    site.hostname = "testserver"
-    site.save()
-    if old_root.pk != home.pk:
-        old_root.delete()
-    library = factories.MaterialIndexPageFactory(parent=home)
-    alerts = factories.AlertIndexPageFactory(parent=home)
-    elders = factories.AudienceFactory(slug="elders", name="老年人")
-    students = factories.AudienceFactory(slug="students", name="学生")
-    police = factories.ScamTypeFactory(slug="impersonating-police", name="冒充公检法")
-    return {
-        "home": home,
-        "library": library,
-        "alerts": alerts,
-        "site": site,
-        "elders": elders,
-        "students": students,
-        "police": police,
-        "locales": locales,
-    }
+    """The tree django_db_setup built (tests/site_tree.py), fresh from the database."""
+    return site_tree_objects()
 
 
 @pytest.fixture
@@ -128,7 +135,19 @@ def moderator(django_user_model, db):
 PROCESS_TEST_FOLDERS = ("tests/browser/", "tests/workers/", "tests/faults/")
 
 
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return "transactional_db" in getattr(item, "fixturenames", ()) or bool(
+        marker and marker.kwargs.get("transaction")
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(folder in item.nodeid for folder in PROCESS_TEST_FOLDERS):
             item.add_marker(pytest.mark.processes)
+        # A test that really commits ends by flushing the database. `make test-fast`
+        # reuses its database file between runs, so a flush would leave the next run
+        # without what the data migrations wrote (role groups, the Wagtail root, ...).
+        if _commits(item):
+            item.add_marker(pytest.mark.commits)

@@ -14,8 +14,7 @@ def make_user(django_user_model, username, group=None):
     return user
 
 
-@pytest.fixture
-def world(db, django_user_model):
+def build_world(django_user_model):
     """Two teams in one campaign, each with a coordinator and a lead; a manager; an editor."""
     team_a = factories.TeamFactory(name="A队", district="江南区")
     team_b = factories.TeamFactory(name="B队", district="河西区")
@@ -55,3 +54,8 @@ def world(db, django_user_model):
         "event_b": event_b,
         **users,
     }
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    return build_world(django_user_model)

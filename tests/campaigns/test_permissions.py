@@ -1,9 +1,17 @@
 """The permission matrix, enforced on the URLs themselves (list, edit, approve, export,
 dashboard, QR codes), not by hiding menu items."""
 
-import pytest
+from decimal import Decimal
 
-from campaigns import selectors
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.models import Page
+
+from campaigns import selectors, workflow
+from campaigns.models import TrackedLink
+from tests import factories
+from tests.campaigns.conftest import build_world
+from tests.once import built_once, fetched, keys_of
 
 EDIT = "/admin/campaigns/events/edit/{pk}/"
 
@@ -119,16 +127,7 @@ BUDGET = "88888"
 COST_PER_PERSON = "1269.83"  # 88,888 yuan / 70 people reached
 
 
-@pytest.fixture
-def scoped_world(world, django_user_model):
-    from decimal import Decimal
-
-    from wagtail.models import Page
-
-    from campaigns import workflow
-    from campaigns.models import TrackedLink
-    from tests import factories
-
+def add_scoped_objects(world, django_user_model):
     world["admin"] = django_user_model.objects.create_superuser("admin", password="pw")
     campaign_b = factories.CampaignFactory(
         name=CAMPAIGN_B, slug="b-only", teams=[world["team_b"]], budget_yuan=Decimal("88888")
@@ -158,6 +157,22 @@ def scoped_world(world, django_user_model):
         ),
     )
     return world
+
+
+@pytest.fixture(scope="module")
+def world_keys(django_db_setup, django_db_blocker):
+    """The world, and the objects above, built once for the module (hundreds of tests)."""
+    user_model = get_user_model()
+    with built_once(
+        django_db_blocker,
+        lambda: keys_of(add_scoped_objects(build_world(user_model), user_model)),
+    ) as keys:
+        yield keys
+
+
+@pytest.fixture
+def scoped_world(db, world_keys):
+    return fetched(world_keys)
 
 
 def as_role(client, world, role):

@@ -1,6 +1,7 @@
 """Work handed to Celery: routing, Wagtail's own background tasks, poster renditions,
 rollup checks. Tasks run inline here; tests/workers runs them on a real worker."""
 
+import pytest
 from django.conf import settings
 from wagtail.models import ReferenceIndex
 
@@ -40,6 +41,7 @@ def test_publishing_a_poster_makes_its_print_sizes_in_the_background(
     assert {"max-800x1132", "fill-1200x630"} <= specs
 
 
+@pytest.mark.reference_index
 def test_wagtail_background_tasks_go_to_celery_after_the_save_commits(
     site_tree, settings, django_capture_on_commit_callbacks
 ):

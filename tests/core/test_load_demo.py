@@ -15,12 +15,16 @@ from materials.models import (
     ScamType,
     VideoPage,
 )
+from tests.site_tree import remove_site_tree
+
+pytestmark = pytest.mark.demo  # loads the whole demo: left out of make test-fast
 
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for this module and rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
+        remove_site_tree()
         call_command("load_demo", verbosity=0)
         call_command("load_demo", verbosity=0)  # a second run must change nothing
         yield

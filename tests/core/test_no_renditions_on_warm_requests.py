@@ -16,15 +16,17 @@ from wagtail.images.models import AbstractImage
 from core.cache_epoch import recent_values
 from core.models import HomeFeaturedItem
 from tests import factories
+from tests.once import built_once
+from tests.site_tree import site_tree_objects
 
 
 def image_block(image):
     return ("image", {"image": image, "caption": "来电显示可以伪造"})
 
 
-@pytest.fixture
-def full_site(site_tree):
+def build_full_site():
     """One live page of every public type, each showing the images it can show."""
+    site_tree = site_tree_objects()
     library, alerts, home = site_tree["library"], site_tree["alerts"], site_tree["home"]
     elders, police = site_tree["elders"], site_tree["police"]
     elders.icon = factories.ImageFactory(title="老年人图标")
@@ -74,6 +76,17 @@ def full_site(site_tree):
         "search": "/zh-hans/search/?q=陌生来电",
         "sitemap": "/sitemap.xml",
     }
+
+
+@pytest.fixture(scope="module")
+def full_site_once(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, build_full_site) as urls:
+        yield urls
+
+
+@pytest.fixture
+def full_site(db, full_site_once):
+    return full_site_once
 
 
 @pytest.fixture
