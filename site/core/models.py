@@ -171,3 +171,12 @@ class HomeFeaturedItem(Orderable):
             ],
         )
     ]
+
+
+class CacheEpoch(models.Model):
+    """The cache epoch as last bumped (core.cache_epoch), kept in the database as well as
+    in the cache: a bump that could not reach Redis is not lost, and a copy cached under an
+    older epoch is never served once Redis is back. One row."""
+
+    value = models.BigIntegerField()
+    changed_at = models.DateTimeField(auto_now=True)
