@@ -117,7 +117,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "account_locked.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+# Reverse proxies in front of the site (each appends to X-Forwarded-For); the client's
+# address is read by core.clients, for lockouts and the per-client limits alike.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", 0))
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_address"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
