@@ -1,4 +1,5 @@
-"""Admin upload forms: each document type has its own size limit."""
+"""Admin upload forms: each document type has its own size limit; images are checked
+and cleaned by core.images."""
 
 import os
 
@@ -6,6 +7,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from wagtail.documents.forms import BaseDocumentForm
+from wagtail.images.forms import BaseImageForm
+
+from .images import SiteImageField, strip_location
 
 MB = 1024 * 1024
 # Captions are text, PDFs are print files, videos are what lobby screens play offline.
@@ -32,4 +36,22 @@ class SiteDocumentForm(BaseDocumentForm):
                         "size": filesizeformat(uploaded.size),
                     }
                 )
+        return uploaded
+
+
+class SiteImageForm(BaseImageForm):
+    """Wagtail's image form with bombs refused by message and no location in originals."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:  # built here: the field reads its limits from settings
+            field = self.fields["file"]
+            self.fields["file"] = SiteImageField(
+                label=field.label, required=field.required, widget=field.widget
+            )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if uploaded and "file" in self.changed_data and hasattr(uploaded, "seek"):
+            strip_location(uploaded)
         return uploaded

@@ -330,6 +330,7 @@ WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000  # refuses decompression bombs
 WAGTAILDOCS_EXTENSIONS = ["pdf", "mp4", "webm", "vtt"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 200 * 1024 * 1024  # lobby-screen videos
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.forms.SiteDocumentForm"  # per-type limits
+WAGTAILIMAGES_IMAGE_FORM_BASE = "core.forms.SiteImageForm"  # bombs refused, GPS stripped
 # Videos and captions must be fetchable by <video>/<track> with Range requests.
 WAGTAILDOCS_SERVE_METHOD = "direct"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

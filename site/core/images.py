@@ -1,0 +1,78 @@
+"""Uploaded images: decompression bombs refused with the form's message, location data
+taken out of the originals the site publishes.
+
+Pillow raises DecompressionBombError (not a validation error) when a header declares more
+than twice its own pixel limit; Wagtail's upload field lets that through as a 500. Phones
+write the place a photo was taken into its EXIF (the GPS block); the original of a Wagtail
+image is public, so that block goes before the file is stored. The rest of the EXIF,
+Orientation above all, stays, so the photo still shows upright.
+"""
+
+import io
+import re
+
+from django.core.exceptions import ValidationError
+from PIL import ExifTags, Image
+from wagtail.images.fields import WagtailImageField
+
+GPS_IFD = ExifTags.IFD.GPSInfo
+# the formats that can carry EXIF and are allowed (WAGTAILIMAGES_EXTENSIONS)
+EXIF_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+
+class SiteImageField(WagtailImageField):
+    """Wagtail's image field, with a header that declares a bomb refused like any image
+    with too many pixels."""
+
+    def check_image_pixel_size(self, f):
+        try:
+            super().check_image_pixel_size(f)
+        except Image.DecompressionBombError as exc:
+            declared = re.search(r"\((\d+) pixels\)", str(exc))
+            raise ValidationError(
+                self.error_messages["file_too_many_pixels"]
+                % {
+                    "num_pixels": declared.group(1) if declared else "?",
+                    "max_pixels_count": self.max_image_pixels,
+                },
+                code="file_too_many_pixels",
+            ) from exc
+
+
+def without_location(data: bytes) -> bytes | None:
+    """The image's bytes without its GPS block, or None when it has none to take out."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.format not in EXIF_FORMATS:
+            return None
+        exif = image.getexif()
+        if GPS_IFD not in exif:
+            return None
+        del exif[GPS_IFD]
+        options = {"exif": exif.tobytes()}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        if image.format == "JPEG":
+            # the source's own quantisation and subsampling: no visible loss
+            options.update(quality="keep", subsampling="keep")
+        elif image.format == "WEBP":
+            options.update(quality=95)
+        output = io.BytesIO()
+        image.save(output, format=image.format, **options)
+        return output.getvalue()
+
+
+def strip_location(uploaded) -> None:
+    """Rewrite an uploaded file (in memory or a temporary file) in place without its GPS
+    block, so every later use of the upload (the image, a pending multiple upload) gets
+    the clean bytes."""
+    uploaded.seek(0)
+    cleaned = without_location(uploaded.read())
+    uploaded.seek(0)
+    if cleaned is None:
+        return
+    uploaded.file.seek(0)
+    uploaded.file.truncate()
+    uploaded.file.write(cleaned)
+    uploaded.file.flush()
+    uploaded.file.seek(0)
+    uploaded.size = len(cleaned)
