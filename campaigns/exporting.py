@@ -1,9 +1,9 @@
 """Exports of events and reach figures, safe to open in Excel or WPS.
 
-A cell that starts with = + - @ or a tab/carriage return is read by spreadsheets as a
-formula (CSV injection); such text cells get a leading apostrophe, which spreadsheets
-display as plain text, and the import takes off again (campaigns.imports.reading), so an
-export re-imports unchanged. django-import-export's own escaping covers only part of this.
+Text cells that a spreadsheet would read as a formula get a leading apostrophe
+(core.spreadsheets.neutralise, shared with the admin's other exports), which the import
+takes off again (campaigns.imports.reading), so an export re-imports unchanged.
+django-import-export's own escaping covers only part of this.
 """
 
 import csv
@@ -12,14 +12,9 @@ import io
 import openpyxl
 from openpyxl.chart import BarChart, Reference
 
-from .imports.cells import FORMULA_STARTS
+from core.spreadsheets import neutralise
+
 from .reach import REPORT_FIGURES
-
-
-def neutralise(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def dataset_rows(dataset):

@@ -12,11 +12,11 @@ import unicodedata
 
 from django.utils.translation import gettext as _
 
-from ..models import EventFormat, VenueType
-
 # A text cell starting with one of these is read by spreadsheets as a formula; exports
-# put an apostrophe in front (campaigns.exporting), which reading takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# put an apostrophe in front (core.spreadsheets), which reading takes off again.
+from core.spreadsheets import FORMULA_STARTS  # noqa: F401 (reading uses it from here)
+
+from ..models import EventFormat, Venue, VenueType
 
 
 class CellError(ValueError):
@@ -54,6 +54,12 @@ REQUIRED_COLUMNS = (
     "attendance",
     "team",
 )
+# Text columns kept in a field of limited length: a longer cell is the row's error (on
+# PostgreSQL it would otherwise fail when saved).
+COLUMN_MAX_CHARS = {
+    "venue_name": Venue._meta.get_field("name").max_length,
+    "district": Venue._meta.get_field("district").max_length,
+}
 CHINESE_HEADERS = {key: names[1] for key, names in COLUMNS.items()}
 _HEADER_LOOKUP = {
     _name: key

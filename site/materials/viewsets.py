@@ -14,6 +14,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import page_permission_policy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
+from core.spreadsheets import FormulaSafeExportMixin
+
 from .models import MATERIAL_TYPES, Audience, Feedback, ScamType
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
@@ -41,7 +43,7 @@ class TaxonomyViewSetGroup(ViewSetGroup):
     menu_order = 250
 
 
-class FeedbackIndexView(IndexView):
+class FeedbackIndexView(FormulaSafeExportMixin, IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("page")
 
@@ -94,7 +96,7 @@ def _last_reviewed_expression():
     )
 
 
-class ReviewDueReportView(PageReportView):
+class ReviewDueReportView(FormulaSafeExportMixin, PageReportView):
     """Materials not reviewed for twelve months, oldest first."""
 
     page_title = _("Materials due for review")
