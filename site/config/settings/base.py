@@ -202,19 +202,21 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # django-redis rather than Django's own Redis backend: with IGNORE_EXCEPTIONS an
-            # unreachable Redis is a cache miss, so the site keeps serving pages without it.
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis behind a circuit breaker (core/cache_backend.py): an unreachable
+            # or hung Redis costs one short timeout, then the cache is skipped (every call a
+            # miss) for CACHE_CIRCUIT_OPEN_SECONDS and pages come from the database.
+            "BACKEND": "core.cache_backend.CircuitBreakerRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.5,
-                "SOCKET_TIMEOUT": 0.5,
+                "SOCKET_CONNECT_TIMEOUT": float(os.environ.get("REDIS_CONNECT_TIMEOUT", 0.3)),
+                "SOCKET_TIMEOUT": float(os.environ.get("REDIS_SOCKET_TIMEOUT", 0.5)),
+                "CIRCUIT_OPEN_SECONDS": float(os.environ.get("CACHE_CIRCUIT_OPEN_SECONDS", 15)),
             },
         }
     }
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
+    # One process (runserver, the demo). Production without Redis uses the database cache
+    # instead (production.py): the page cache's epoch must be shared by every worker.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Anonymous visitors' public pages are cached whole for this many seconds (0: off), one

@@ -35,6 +35,18 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+# Every gunicorn worker must see the same cache: the page cache and its epoch retire
+# pages for all of them at once. Without Redis, the database cache (its table is made by
+# `migrate`, core.signals); never a per-process one (`check --deploy` says which is used).
+if not REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "fangzha_cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+        }
+    }
+
 STORAGES = {
     **STORAGES,  # noqa: F405  (local disk or S3, see base)
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
