@@ -17,6 +17,7 @@ from ninja.decorators import decorate_view
 from ninja.security import HttpBasicAuth, SessionAuth
 
 from core.api import ApiError, ErrorOut, QueryText
+from core.second_factor import needs_second_factor
 
 from . import permissions
 from .reach import ReachFilters
@@ -41,11 +42,14 @@ class CampaignSession(SessionAuth):
 
 
 class CampaignBasic(HttpBasicAuth):
-    """User name and password on each request (scripts, the big screen's clients)."""
+    """User name and password on each request (scripts, the big screen's clients).
+    Not for accounts that need a second factor: a password alone does not let them in."""
 
     def authenticate(self, request, username, password):
         user = authenticate(request, username=username, password=password)
-        return _with_campaign_role(user) if user else None
+        if user is None or needs_second_factor(user):
+            return None
+        return _with_campaign_role(user)
 
 
 router = Router(tags=["campaigns"], auth=[CampaignSession(), CampaignBasic()])

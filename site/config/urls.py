@@ -8,11 +8,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from campaigns import views as campaign_views
 from config.api import api
+from core import second_factor
 from core import views as core_views
 from core.sitemaps import AllLocalesSitemap
 from materials import views as material_views
 
 urlpatterns = [
+    path("admin/2fa/", include(second_factor)),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, {"sitemaps": {"pages": AllLocalesSitemap}}, name="sitemap"),
