@@ -9,4 +9,4 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import history, signals  # noqa: F401  (history: the audit log's proxy model)

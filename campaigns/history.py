@@ -15,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from wagtail.log_actions import LogFormatter, log
 from wagtail.models import ModelLogEntry
+from wagtail.models.audit_log import ModelLogEntryManager
 
+from . import permissions
 from .models import OutreachEvent
 
 CREATE, EDIT = "campaigns.create", "campaigns.edit"
@@ -72,6 +74,25 @@ def changes_between(before: dict, after: dict) -> list[dict]:
         for name in after
         if name in before and before[name] != after[name]
     ]
+
+
+class AuditLogEntryManager(ModelLogEntryManager):
+    def viewable_by_user(self, user):
+        """Wagtail's rule (a permission on the object's model), then the campaigns' team
+        scoping: the site history report, its exports and its filters read this."""
+        return permissions.visible_log_entries(user, super().viewable_by_user(user))
+
+
+class AuditLogEntry(ModelLogEntry):
+    """Wagtail's log entry for non-page objects (the same table), registered in its place
+    (wagtail_hooks) so that the site history report shows only what the viewer may see."""
+
+    objects = AuditLogEntryManager()
+
+    class Meta:
+        proxy = True
+        app_label = "campaigns"
+        verbose_name = gettext_lazy("log entry")
 
 
 def _user(user):

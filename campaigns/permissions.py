@@ -20,9 +20,15 @@ What each role sees:
 - venues: a shared directory of public places (any team may hold an event at the
   station), listed to every campaign role; a lead may correct only venues no other
   team's events use, and which events use a venue is shown to managers only.
+- the audit trail (Wagtail's site history report, its exports and filters): entries
+  about campaign objects only for objects the user sees by the rules above; a venue's
+  history with the managers, like its usage.
 """
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast
 
 from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
 
@@ -133,6 +139,27 @@ def visible_links(user) -> QuerySet:
     return TrackedLink.objects.filter(campaign__in=visible_campaigns(user).values("pk")).filter(
         Q(event__isnull=True) | Q(event__in=visible_events(user).values("pk"))
     )
+
+
+def visible_log_entries(user, entries: QuerySet) -> QuerySet:
+    """Log entries (Wagtail's, of any model) without those about campaign objects the
+    user may not see: another team's events, campaigns, teams and links; any other
+    campaign object (venues, photos…) is for managers only."""
+    if is_manager(user):
+        return entries
+    scopes = {
+        OutreachEvent: visible_events(user),
+        Campaign: visible_campaigns(user),
+        Team: visible_teams(user),
+        TrackedLink: visible_links(user),
+    }
+    for model in apps.get_app_config("campaigns").get_models():
+        scope = scopes.get(model, model._default_manager.none())
+        keys = scope.annotate(log_key=Cast("pk", CharField())).values("log_key")
+        entries = entries.exclude(
+            Q(content_type=ContentType.objects.get_for_model(model)) & ~Q(object_id__in=keys)
+        )
+    return entries
 
 
 def can_view_event(user, event) -> bool:

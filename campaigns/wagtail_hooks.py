@@ -1,9 +1,11 @@
+from django.db import models
 from django.forms import Media
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.models import ModelLogEntry
 
 from . import history, permissions, selectors, views
 from .viewsets import CampaignsViewSetGroup
@@ -78,3 +80,11 @@ def add_reach_panel(request, panels):
 def register_log_actions(actions):
     for action, formatter in history.FORMATTERS.items():
         actions.register_action(action)(formatter)
+
+
+@hooks.register("register_log_actions", order=100)  # after Wagtail's own registration
+def register_scoped_log_entries(actions):
+    """Non-page objects' log entries are read through history.AuditLogEntry (the same
+    table), whose viewable_by_user adds the team scoping to Wagtail's permission rule."""
+    actions.register_model(models.Model, history.AuditLogEntry)
+    actions.log_entry_models.discard(ModelLogEntry)

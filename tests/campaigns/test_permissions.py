@@ -2,9 +2,12 @@
 dashboard, QR codes), not by hiding menu items."""
 
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from openpyxl import load_workbook
+from wagtail.log_actions import log
 from wagtail.models import Page
 
 from campaigns import selectors, workflow
@@ -145,6 +148,8 @@ def add_scoped_objects(world, django_user_model):
         general_public=0,
     )
     workflow.approve_event(event=event_b_only, user=world["lead_b"])
+    # The audit trail: team B's approval (above) and a manager's edit of campaign B.
+    log(instance=campaign_b, action="wagtail.edit", user=world["manager"])
     page = Page.objects.get(depth=2)
     world.update(
         campaign_b=campaign_b,
@@ -332,3 +337,70 @@ def test_policy_functions_agree_with_the_screens(scoped_world):
     assert scoped_world["venue_b"] in permissions.editable_venues(scoped_world["lead_b"])
     assert permissions.can_see_budgets(scoped_world["manager"])
     assert not permissions.can_see_budgets(scoped_world["lead_b"])
+
+
+# --- Audit screens: Wagtail's site history report, its exports, and event history --------
+# Team B's approval history names its event (at 河西综合市场) and campaign B; team A, site
+# editors and anonymous visitors see neither, whether on the page, its results or exports.
+SITE_HISTORY = "/admin/reports/site-history/"
+ADMIN_USERS = HAS_ROLE | {"editor"}
+AUDIT_SCREENS = [
+    ("site history", SITE_HISTORY),
+    ("site history results", SITE_HISTORY + "results/"),
+    ("site history searched", SITE_HISTORY + "?label=河西综合"),
+    ("site history filtered by type", SITE_HISTORY + "?object_type={event_type}"),
+    ("site history CSV export", SITE_HISTORY + "?export=csv"),
+    ("site history XLSX export", SITE_HISTORY + "?export=xlsx"),
+]
+
+
+def _text(response) -> str:
+    """What an answer shows: the page, or every cell of an exported spreadsheet."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        workbook = load_workbook(BytesIO(body), read_only=True)
+        return " ".join(
+            str(value)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    return body.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("screen", "url"), AUDIT_SCREENS, ids=[s[0] for s in AUDIT_SCREENS])
+def test_site_history_and_its_exports_for_each_role(client, scoped_world, role, screen, url):
+    from django.contrib.contenttypes.models import ContentType
+
+    from campaigns.models import OutreachEvent
+
+    event_type = ContentType.objects.get_for_model(OutreachEvent).pk
+    response = as_role(client, scoped_world, role).get(url.format(event_type=event_type))
+    if role not in ADMIN_USERS:
+        assert refused(response, role), f"{screen}: {role} got {response.status_code}"
+        return
+    assert response.status_code == 200, f"{screen}: {role} got {response.status_code}"
+    text = _text(response)
+    if role in SEES_B:
+        assert "河西综合市场" in text, f"{screen}: {role} misses team B's approval"
+    else:
+        assert "河西综合市场" not in text, f"{screen} shows team B's event to {role}"
+        assert CAMPAIGN_B not in text, f"{screen} shows campaign B's history to {role}"
+
+
+def test_site_history_shows_a_team_its_own_events(client, scoped_world):
+    """Scoped, not emptied: team A's lead still reads the approval of team A's event."""
+    workflow.approve_event(event=scoped_world["event_a"], user=scoped_world["lead_a"])
+    client.force_login(scoped_world["lead_a"])
+    html = _text(client.get(SITE_HISTORY))
+    assert str(scoped_world["event_a"]) in html
+    assert str(scoped_world["event_b"]) not in html
+
+
+def test_site_history_user_filter_names_only_visible_actors(client, scoped_world):
+    """The report's "user" filter lists who acted on what the viewer may see."""
+    client.force_login(scoped_world["coord_a"])
+    html = client.get(SITE_HISTORY).content.decode()
+    assert ">lead_b<" not in html.replace(" ", "").replace("\n", "")
