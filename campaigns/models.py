@@ -20,6 +20,8 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 
+from core.fields import optional_foreign_key
+
 # Attendance above this is kept but flagged for a team lead to check.
 ATTENDANCE_SANITY_BOUND = 5000
 
@@ -59,14 +61,7 @@ class Team(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     district = models.CharField(_("district"), max_length=60)
-    lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="led_teams",
-        verbose_name=_("team lead"),
-    )
+    lead = optional_foreign_key(settings.AUTH_USER_MODEL, _("team lead"), related_name="led_teams")
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -242,23 +237,9 @@ class OutreachEvent(ClusterableModel):
         help_text=_("Set when a figure looks implausible; a team lead should check it."),
     )
     review_comment = models.TextField(_("review comment"), blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("reviewed by"),
-    )
+    reviewed_by = optional_foreign_key(settings.AUTH_USER_MODEL, _("reviewed by"))
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = optional_foreign_key(settings.AUTH_USER_MODEL, _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

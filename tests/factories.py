@@ -162,6 +162,18 @@ class VenueFactory(factory.django.DjangoModelFactory):
         model = "campaigns.Venue"
 
 
+def reached(attendance, *, elders=0, students=0, general_public=0, **figures) -> dict:
+    """An event's head counts for OutreachEventFactory, an audience not given being 0:
+    ``OutreachEventFactory(**reached(100, elders=60, general_public=40))``."""
+    return dict(
+        attendance=attendance,
+        elders=elders,
+        students=students,
+        general_public=general_public,
+        **figures,
+    )
+
+
 class OutreachEventFactory(factory.django.DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     team = factory.LazyAttribute(lambda event: event.campaign.teams.first())

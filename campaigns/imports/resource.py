@@ -209,22 +209,18 @@ class OutreachEventResource(resources.ModelResource):
             }
         clean["external_id"] = external_id
 
-        clean["campaign"] = self._named(
-            row,
-            "campaign",
-            self._campaigns,
-            errors,
-            unknown=_("no campaign called “%(name)s”"),
-            missing=_("the campaign is missing"),
-        )
-        clean["team"] = self._named(
-            row,
-            "team",
-            self._teams,
-            errors,
-            unknown=_("no team called “%(name)s”"),
-            missing=_("the team is missing"),
-        )
+        for column, by_name, unknown, missing in (
+            (
+                "campaign",
+                self._campaigns,
+                _("no campaign called “%(name)s”"),
+                _("the campaign is missing"),
+            ),
+            ("team", self._teams, _("no team called “%(name)s”"), _("the team is missing")),
+        ):
+            clean[column] = self._named(
+                row, column, by_name, errors, unknown=unknown, missing=missing
+            )
         team = clean["team"]
         allowed = self.allowed_team_ids
         if team is not None and allowed is not None and team.pk not in allowed:

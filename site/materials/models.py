@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
 from core.cache_epoch import cached
+from core.fields import optional_foreign_key
 from core.pages import CachedViewRestrictionsMixin, active_locale_id, exclude_private, paginate
 from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, plain_text
@@ -41,7 +42,7 @@ from .listing import MaterialType, MaterialTypes
 CHARS_PER_MINUTE = 300
 
 
-class Taxonomy(TranslatableMixin, models.Model):
+class Taxonomy(index.Indexed, TranslatableMixin, models.Model):
     """Shared shape of the translatable snippets that classify materials."""
 
     name = models.CharField(_("name"), max_length=80)
@@ -52,14 +53,7 @@ class Taxonomy(TranslatableMixin, models.Model):
         help_text=_("Used in addresses and filters; keep it the same in every language."),
     )
     description = models.TextField(_("description"), blank=True)
-    icon = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("icon or image"),
-    )
+    icon = optional_foreign_key(settings.WAGTAILIMAGES_IMAGE_MODEL, _("icon or image"))
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=100)
 
     panels = [
@@ -70,9 +64,14 @@ class Taxonomy(TranslatableMixin, models.Model):
         FieldPanel("sort_order"),
     ]
 
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
     class Meta(TranslatableMixin.Meta):
         abstract = True
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "locale"], name="unique_%(class)s_slug_locale")
+        ]
 
     def __str__(self):
         return self.name
@@ -90,30 +89,20 @@ class Taxonomy(TranslatableMixin, models.Model):
         )
 
 
-class ScamType(index.Indexed, Taxonomy):
+class ScamType(Taxonomy):
     """A kind of fraud (e.g. impersonating police, fake investment)."""
-
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("scam type")
         verbose_name_plural = _("scam types")
-        constraints = [
-            models.UniqueConstraint(fields=["slug", "locale"], name="unique_scamtype_slug_locale")
-        ]
 
 
-class Audience(index.Indexed, Taxonomy):
+class Audience(Taxonomy):
     """A group of readers a material is written for (elders, students, …)."""
-
-    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("audience")
         verbose_name_plural = _("audiences")
-        constraints = [
-            models.UniqueConstraint(fields=["slug", "locale"], name="unique_audience_slug_locale")
-        ]
 
 
 class MaterialPage(CachedViewRestrictionsMixin, Page):
@@ -265,13 +254,9 @@ class PosterPage(MaterialPage):
         _("alt text"),
         help_text=_("Everything the poster says, for readers who use a screen reader."),
     )
-    print_pdf = models.ForeignKey(
+    print_pdf = optional_foreign_key(
         settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("print-ready PDF"),
+        _("print-ready PDF"),
         help_text=_("Optional: the designer's PDF with bleed, offered beside the image sizes."),
     )
     suggested_venues = models.CharField(
@@ -319,22 +304,14 @@ PosterPage.edit_handler = PosterPage.build_edit_handler()
 class VideoPage(MaterialPage):
     """A video with captions and a download for offline lobby screens."""
 
-    listing_image = models.ForeignKey(
+    listing_image = optional_foreign_key(
         settings.WAGTAILIMAGES_IMAGE_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("poster frame"),
+        _("poster frame"),
         help_text=_("Shown before the video plays and in listings."),
     )
-    video_file = models.ForeignKey(
+    video_file = optional_foreign_key(
         settings.WAGTAILDOCS_DOCUMENT_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("video file"),
+        _("video file"),
         help_text=_("MP4 (H.264) plays everywhere; WebM is also accepted."),
     )
     embed_url = models.URLField(
@@ -439,14 +416,7 @@ class VideoCaption(Orderable):
 class GuidePage(MaterialPage):
     """A how-to article for one or more audiences, built from blocks."""
 
-    listing_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("listing image"),
-    )
+    listing_image = optional_foreign_key(settings.WAGTAILIMAGES_IMAGE_MODEL, _("listing image"))
     body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
 
     content_panels = MaterialPage.content_panels + [
@@ -478,14 +448,7 @@ class CaseStudyPage(MaterialPage):
         LOST = "lost", _("Money was lost")
         RECOVERED = "recovered", _("Money partly recovered")
 
-    listing_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("listing image"),
-    )
+    listing_image = optional_foreign_key(settings.WAGTAILIMAGES_IMAGE_MODEL, _("listing image"))
     region = models.CharField(_("where"), max_length=80, blank=True)
     what_happened = SanitisedRichTextField(_("what happened"))
     red_flags = StreamField(

@@ -41,10 +41,7 @@ def build_world(django_user_model):
         team=team_b,
         created_by=users["coord_b"],
         status="submitted",
-        attendance=70,
-        elders=0,
-        students=70,
-        general_public=0,
+        **factories.reached(70, students=70),
     )
     return {
         "team_a": team_a,

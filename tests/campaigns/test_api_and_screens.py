@@ -173,10 +173,7 @@ def test_weekly_summary_reaches_each_team_lead(world):
         team=world["team_a"],
         starts_at=last_week,
         ends_at=last_week + datetime.timedelta(hours=1),
-        attendance=42,
-        elders=0,
-        students=0,
-        general_public=0,
+        **factories.reached(42),
         status="approved",
     )
     world["campaign"].start_date = timezone.localdate() - datetime.timedelta(days=30)

@@ -8,6 +8,7 @@ each fails when its guard in campaigns/imports/resource.py is taken out.
 
 import csv
 import datetime
+import functools
 import io
 
 import pytest
@@ -32,6 +33,11 @@ def at(day, hour, minute=0):
     return timezone.make_aware(datetime.datetime(2026, 5, day, hour, minute))
 
 
+def during(day, start, end):
+    """``starts_at``/``ends_at`` on a day of May 2026, each an (hour[, minute]) tuple."""
+    return {"starts_at": at(day, *start), "ends_at": at(day, *end)}
+
+
 @pytest.fixture
 def ledger(world):
     """Events as teams leave them after a month: most approved, some still in review,
@@ -41,54 +47,42 @@ def ledger(world):
     bank = factories.VenueFactory(name="工商银行（江南支行）", venue_type="bank")
     market = factories.VenueFactory(name="东门菜市场", venue_type="market")
     school = factories.VenueFactory(name="河西实验小学", venue_type="school", district="河西区")
-    approved = dict(campaign=campaign, status="approved", reviewed_by=world["lead_a"])
+    approved = functools.partial(
+        factories.OutreachEventFactory,
+        campaign=campaign,
+        status="approved",
+        reviewed_by=world["lead_a"],
+    )
     events = [
-        factories.OutreachEventFactory(
-            **approved,
+        approved(
             team=team_a,
             venue=bank,
             external_id="JN-001",
-            starts_at=at(3, 9, 30),
-            ends_at=at(3, 11, 30),
-            attendance=120,
-            elders=80,
-            students=0,
-            general_public=40,
+            **during(3, (9, 30), (11, 30)),
+            **factories.reached(120, elders=80, general_public=40),
             audience_groups="elders,general",
             notes="雨天，改在营业厅内；发放折页：120份",
         ),
-        factories.OutreachEventFactory(
-            **approved,
+        approved(
             team=team_a,
             venue=market,
-            starts_at=at(4, 8),
-            ends_at=at(4, 10),
+            **during(4, (8,), (10,)),
             notes="上午场\n第二行：赶集的老人多",
         ),
-        factories.OutreachEventFactory(
-            **approved,
+        approved(
             team=team_a,
             venue=market,
-            starts_at=at(4, 15),
-            ends_at=at(4, 17),
-            attendance=60,
-            elders=30,
-            students=0,
-            general_public=30,
+            **during(4, (15,), (17,)),
+            **factories.reached(60, elders=30, general_public=30),
             notes="-2 人中途离场",
         ),
-        factories.OutreachEventFactory(
-            **approved,
+        approved(
             team=team_b,
             venue=school,
             external_id="HX-7",
             format="talk",
-            starts_at=at(6, 14),
-            ends_at=at(6, 15, 30),
-            attendance=300,
-            elders=0,
-            students=280,
-            general_public=20,
+            **during(6, (14,), (15, 30)),
+            **factories.reached(300, students=280, general_public=20),
             audience_groups="students",
         ),
         factories.OutreachEventFactory(
@@ -97,8 +91,7 @@ def ledger(world):
             venue=market,
             external_id="JN-002",
             status="submitted",
-            starts_at=at(8, 9),
-            ends_at=at(8, 11),
+            **during(8, (9,), (11,)),
         ),
     ]
     return events

@@ -2,6 +2,8 @@
 rollups stay exactly equal to a scan of the events through every kind of change."""
 
 import datetime
+import functools
+import operator
 
 import pytest
 
@@ -9,45 +11,22 @@ from campaigns import links, reach, selectors, workflow
 from campaigns.models import DailyReach, EventMaterial, EventStatus
 from tests import factories
 
+ROLLUP_COLUMNS = (
+    "day",
+    "campaign_id",
+    "team_id",
+    "dimension",
+    "key",
+    "events",
+    *reach.LEDGER_COUNTS,
+)
+
 
 def rollups_match_events():
-    stored = sorted(
-        (
-            r.day,
-            r.campaign_id,
-            r.team_id,
-            r.dimension,
-            r.key,
-            r.events,
-            r.attendance,
-            r.elders,
-            r.students,
-            r.general_public,
-            r.materials_distributed,
-            r.warnings,
-        )
-        for r in DailyReach.objects.all()
-        if r.events
-    )
-    computed = sorted(
-        (
-            r.day,
-            r.campaign_id,
-            r.team_id,
-            r.dimension,
-            r.key,
-            r.events,
-            r.attendance,
-            r.elders,
-            r.students,
-            r.general_public,
-            r.materials_distributed,
-            r.warnings,
-        )
-        for r in reach.rollup_rows_from_events()
-        if r.events
-    )
-    return stored == computed
+    def rows(rollups):
+        return sorted(operator.attrgetter(*ROLLUP_COLUMNS)(r) for r in rollups if r.events)
+
+    return rows(DailyReach.objects.all()) == rows(reach.rollup_rows_from_events())
 
 
 @pytest.fixture
@@ -58,47 +37,26 @@ def dataset(db, django_user_model):
     school = factories.VenueFactory(venue_type="school", district="河西区")
     may = datetime.datetime(2026, 5, 3, 9, tzinfo=datetime.UTC)
     june = datetime.datetime(2026, 6, 10, 9, tzinfo=datetime.UTC)
+    event = functools.partial(factories.OutreachEventFactory, campaign=campaign, team=team)
     events = [
-        factories.OutreachEventFactory(
-            campaign=campaign,
-            team=team,
+        event(
             venue=market,
             starts_at=may,
             format="booth",
-            attendance=100,
-            elders=60,
-            students=0,
-            general_public=40,
-            materials_distributed=50,
-            warnings=3,
             status="approved",
+            **factories.reached(
+                100, elders=60, general_public=40, materials_distributed=50, warnings=3
+            ),
         ),
-        factories.OutreachEventFactory(
-            campaign=campaign,
-            team=team,
+        event(
             venue=school,
             starts_at=june,
             format="talk",
-            attendance=200,
-            elders=0,
-            students=180,
-            general_public=0,
-            materials_distributed=120,
-            warnings=1,
             status="approved",
+            **factories.reached(200, students=180, materials_distributed=120, warnings=1),
         ),
         # Not approved: must not count.
-        factories.OutreachEventFactory(
-            campaign=campaign,
-            team=team,
-            venue=school,
-            starts_at=june,
-            attendance=999,
-            elders=0,
-            students=0,
-            general_public=0,
-            status="submitted",
-        ),
+        event(venue=school, starts_at=june, status="submitted", **factories.reached(999)),
     ]
     manager = django_user_model.objects.create_superuser("boss", password="pw")
     return {"events": events, "manager": manager, "campaign": campaign, "team": team}
