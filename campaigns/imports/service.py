@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 
 import tablib
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
@@ -22,12 +23,15 @@ from django.utils.translation import gettext as _
 
 from ..models import ImportJob
 from .cells import REQUIRED_COLUMNS, normalise_text
-from .reading import Table, UnreadableFile, read_table
+from .reading import MAX_ROWS, Table, TooManyRows, UnreadableFile, read_table
 from .resource import OutreachEventResource, log_import_result
 
 logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
+# Without a task worker (no broker: tasks run inline) a background import runs inside the
+# web request; this many rows import in seconds, far inside the server's 120 s timeout.
+INLINE_NO_WORKER_MAX_ROWS = 20_000
 IMPORT_CHUNK_ROWS = 5000
 
 
@@ -54,14 +58,39 @@ class ImportReport:
         return not self.problems
 
 
-def read_spreadsheet(content: bytes, filename: str) -> Table:
+def read_spreadsheet(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Table:
     """The events table of a CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX
-    file, found below any title and note rows (reading.read_table)."""
+    file, found below any title and note rows (reading.read_table), within the caps of
+    reading (rows, columns, cell length; an XLSX's unpacked size and packing ratio)."""
     if not content or not content.strip():
         raise UnreadableFile(_("The file is empty."))
     if len(content) > MAX_IMPORT_BYTES:
         raise UnreadableFile(_("The file is larger than 50 MB; split it into smaller files."))
-    return read_table(content, filename)
+    return read_table(content, filename, max_rows=max_rows)
+
+
+def has_task_worker() -> bool:
+    """Whether tasks go to a queue and a worker; without a broker (the demo) they run
+    inline, in the web request that starts them."""
+    return not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def read_upload(content: bytes, filename: str) -> Table:
+    """An upload from the admin: without a worker a large import would run inside the
+    web request, so past INLINE_NO_WORKER_MAX_ROWS the file is refused, read no further."""
+    if has_task_worker():
+        return read_spreadsheet(content, filename)
+    try:
+        return read_spreadsheet(content, filename, max_rows=INLINE_NO_WORKER_MAX_ROWS)
+    except TooManyRows as error:
+        raise UnreadableFile(
+            _(
+                "This installation has no background worker, so an import runs while you "
+                "wait and may have at most %(limit)s rows of events; split the file, or "
+                "ask the administrator to start the task worker."
+            )
+            % {"limit": f"{error.limit:,}"}
+        ) from None
 
 
 def duplicated_ids(table: Table) -> set[str]:
@@ -102,9 +131,14 @@ def import_table(
             )
         )
         return report
-    if not len(table):
+    if not len(table) and not table.rejected:
         report.problems.append(RowProblem(2, "", _("The file has a header row but no events.")))
         return report
+    # rows too large to read (reading.MAX_CELL_CHARS, MAX_COLUMNS) are invalid rows
+    report.problems.extend(
+        RowProblem(line, column, message, header)
+        for line, column, header, message in table.rejected
+    )
 
     def problem(index: int, column: str, message) -> RowProblem:
         """index: the row's place in the table, counted from 1 as import-export does."""
@@ -147,9 +181,9 @@ def import_table(
             report.unchanged += totals.get("skip", 0)
             if failed:
                 break  # an unexpected error: nothing will be kept
-        report.invalid = len(invalid_rows)
+        report.invalid = len(invalid_rows) + len(table.rejected)
         report.problems.sort(key=lambda problem: (problem.row, problem.column))
-        if dry_run or failed or (invalid_rows and not skip_invalid):
+        if dry_run or failed or (report.invalid and not skip_invalid):
             transaction.set_rollback(True)
             return report  # nothing was kept
     report.saved = True

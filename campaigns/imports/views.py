@@ -44,7 +44,7 @@ def import_view(request):
             return TemplateResponse(request, "campaigns/admin/import.html", context)
         content = upload.read()
         try:
-            table = service.read_spreadsheet(content, upload.name)  # read once, used twice
+            table = service.read_upload(content, upload.name)  # read once, used twice
         except UnreadableFile as error:
             form.add_error("file", str(error))
             return TemplateResponse(request, "campaigns/admin/import.html", context)

@@ -20,9 +20,9 @@ def test_the_admin_reads_an_upload_once(client, world, monkeypatch):
     """Counting the rows (inline or background?) and the dry run share one reading."""
     reads = []
 
-    def counting_read_table(content, filename):
+    def counting_read_table(content, filename, **options):
         reads.append(filename)
-        return reading.read_table(content, filename)
+        return reading.read_table(content, filename, **options)
 
     monkeypatch.setattr(service, "read_table", counting_read_table)
     client.force_login(world["coord_a"])
