@@ -37,6 +37,12 @@ class SiteImageField(WagtailImageField):
                 },
                 code="file_too_many_pixels",
             ) from exc
+        except (OSError, SyntaxError, ValueError) as exc:
+            # A file with an image's signature but no readable header (a truncated PNG):
+            # Willow opens it lazily, so Pillow fails only here.
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from exc
 
 
 def without_location(data: bytes) -> bytes | None:
