@@ -150,6 +150,12 @@ def event_form_data(world, **overrides):
     return data
 
 
+def add_event(client, world, **fields):
+    """POST the admin's new-event form: a valid small booth event unless ``fields`` say
+    otherwise."""
+    return client.post("/admin/campaigns/events/new/", event_form_data(world, **fields))
+
+
 def _not_an_image():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -159,14 +165,7 @@ def _not_an_image():
 def test_event_form_in_the_admin_saves_nothing_when_invalid(client, world):
     client.force_login(world["coord_a"])
     before = OutreachEvent.objects.count()
-    response = client.post(
-        "/admin/campaigns/events/new/",
-        event_form_data(
-            world,
-            ends_at="2026-05-01 08:00",
-            elders="50",
-        ),
-    )
+    response = add_event(client, world, ends_at="2026-05-01 08:00", elders="50")
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert "ends_at" in errors and "attendance" in errors
@@ -175,16 +174,14 @@ def test_event_form_in_the_admin_saves_nothing_when_invalid(client, world):
 
 def test_a_photo_that_is_not_an_image_is_refused(client, world):
     client.force_login(world["coord_a"])
-    response = client.post(
-        "/admin/campaigns/events/new/",
-        event_form_data(
-            world,
-            **{
-                "photos-TOTAL_FORMS": "1",
-                "photos-0-image": _not_an_image(),
-                "photos-0-caption": "现场",
-            },
-        ),
+    response = add_event(
+        client,
+        world,
+        **{
+            "photos-TOTAL_FORMS": "1",
+            "photos-0-image": _not_an_image(),
+            "photos-0-caption": "现场",
+        },
     )
     assert response.status_code == 200
     photo_errors = response.context["form"].formsets["photos"].errors
@@ -194,17 +191,15 @@ def test_a_photo_that_is_not_an_image_is_refused(client, world):
 
 def test_valid_event_is_created_as_a_draft_of_its_creator(client, world):
     client.force_login(world["coord_a"])
-    response = client.post(
-        "/admin/campaigns/events/new/",
-        event_form_data(
-            world,
-            format="talk",
-            attendance="42",
-            attendance_method="sign_in",
-            students="40",
-            general_public="2",
-            staff_count="2",
-        ),
+    response = add_event(
+        client,
+        world,
+        format="talk",
+        attendance="42",
+        attendance_method="sign_in",
+        students="40",
+        general_public="2",
+        staff_count="2",
     )
     assert response.status_code == 302, response.context["form"].errors
     event = OutreachEvent.objects.get(attendance=42)
@@ -214,18 +209,16 @@ def test_valid_event_is_created_as_a_draft_of_its_creator(client, world):
 def test_materials_handed_out_are_saved_with_the_event(client, world, site_tree):
     poster = factories.PosterPageFactory(parent=site_tree["library"])
     client.force_login(world["coord_a"])
-    response = client.post(
-        "/admin/campaigns/events/new/",
-        event_form_data(
-            world,
-            attendance="55",
-            **{
-                "material_lines-TOTAL_FORMS": "1",
-                "material_lines-0-material": str(poster.pk),
-                "material_lines-0-quantity": "40",
-                "material_lines-0-id": "",
-            },
-        ),
+    response = add_event(
+        client,
+        world,
+        attendance="55",
+        **{
+            "material_lines-TOTAL_FORMS": "1",
+            "material_lines-0-material": str(poster.pk),
+            "material_lines-0-quantity": "40",
+            "material_lines-0-id": "",
+        },
     )
     assert response.status_code == 302, response.context["form"].errors
     event = OutreachEvent.objects.get(attendance=55)

@@ -74,8 +74,9 @@ def shown_audiences(html: str) -> list[str]:
     return re.findall(r'/for/[^/"]+/">([^<]+)</a>', html.split("<main", 1)[1])
 
 
-def tags(site_tree):
-    return {"scam_types": [site_tree["police"]], "audiences": [site_tree["elders"]]}
+def tags(site_tree, audience="elders"):
+    """The police-impersonation scam type and one audience, as guide_data takes them."""
+    return {"scam_types": [site_tree["police"]], "audiences": [site_tree[audience]]}
 
 
 def test_editor_reopens_a_tagged_guide_with_a_draft(client, site_tree, editor, guide):
@@ -99,13 +100,7 @@ def test_editor_reopens_a_tagged_guide_with_a_draft(client, site_tree, editor, g
 def test_a_draft_keeps_its_own_tags_when_reopened(client, site_tree, editor, guide):
     """Untick elders and tick students in a draft: the editor sees the draft's choice."""
     client.force_login(editor)
-    save(
-        client,
-        guide,
-        summary="改给学生看。",
-        scam_types=[site_tree["police"]],
-        audiences=[site_tree["students"]],
-    )
+    save(client, guide, summary="改给学生看。", **tags(site_tree, "students"))
     assert open_editor(client, guide)["audiences"] == {site_tree["students"].pk}
     assert list(guide.audiences.all()) == [site_tree["elders"]]  # live page unchanged
 
@@ -239,20 +234,9 @@ def test_editor_opens_a_fresh_translation_of_a_tagged_guide(
 
 def test_preview_view_draft_and_compare_work_on_a_tagged_draft(client, site_tree, editor, guide):
     client.force_login(editor)
-    save(
-        client,
-        guide,
-        summary="预览用的草稿。",
-        scam_types=[site_tree["police"]],
-        audiences=[site_tree["students"]],
-    )
+    save(client, guide, summary="预览用的草稿。", **tags(site_tree, "students"))
 
-    data = guide_data(
-        guide,
-        summary="预览用的草稿。",
-        scam_types=[site_tree["police"]],
-        audiences=[site_tree["students"]],
-    )
+    data = guide_data(guide, summary="预览用的草稿。", **tags(site_tree, "students"))
     preview_url = f"/admin/pages/{guide.pk}/edit/preview/"
     assert client.post(preview_url, data).json()["is_valid"]
     response = client.get(preview_url)
@@ -284,8 +268,7 @@ def test_moderator_previews_a_tagged_guide_in_moderation(
         client,
         guide,
         summary="待审核的摘要。",
-        scam_types=[site_tree["police"]],
-        audiences=[site_tree["students"]],
+        **tags(site_tree, "students"),
         **{"action-submit": "1"},
     )
     state = WorkflowState.objects.get(object_id=str(guide.pk))
@@ -304,12 +287,7 @@ def test_preview_of_a_new_tagged_guide_names_its_tags(client, site_tree, editor)
     parent = site_tree["library"]
     page = factories.GuidePageFactory.build(title="新指南", slug="new-guide")
     preview_url = f"/admin/pages/add/materials/guidepage/{parent.pk}/preview/"
-    data = guide_data(
-        page,
-        summary="还没保存的指南。",
-        scam_types=[site_tree["police"]],
-        audiences=[site_tree["elders"]],
-    )
+    data = guide_data(page, summary="还没保存的指南。", **tags(site_tree))
     assert client.post(preview_url, data).json()["is_valid"]
     response = client.get(preview_url)
     assert response.status_code == 200
