@@ -9,16 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from campaigns import workflow
-
-FIGURES = {
-    "events",
-    "attendance",
-    "materials_distributed",
-    "warnings",
-    "money_protected_yuan",
-    "qr_scans",
-    "unique_visitors",
-}
+from tests.campaigns.report_shape import BREAKDOWNS, FIGURES
 
 
 @pytest.fixture
@@ -39,7 +30,7 @@ def test_json_report_has_totals_and_breakdowns_with_the_same_figures(approved, c
     document = json.loads(capsysbinary.readouterr().out)
     assert set(document["totals"]) == FIGURES
     assert document["totals"]["attendance"] == 170 and document["totals"]["events"] == 2
-    for name in ("by_venue_type", "by_audience", "by_district", "by_format", "by_month"):
+    for name in BREAKDOWNS:
         assert all(set(figures) == FIGURES for figures in document[name].values())
     assert list(document["by_month"]) == ["2026-05"]
     assert sum(row["attendance"] for row in document["by_district"].values()) == 170
@@ -76,14 +67,7 @@ def test_xlsx_has_one_sheet_per_breakdown_with_a_chart(approved, tmp_path):
     path = tmp_path / "reach.xlsx"
     run("--format", "xlsx", "--output", str(path))
     workbook = openpyxl.load_workbook(path)
-    assert {
-        "totals",
-        "by_venue_type",
-        "by_audience",
-        "by_district",
-        "by_format",
-        "by_month",
-    } <= set(workbook.sheetnames)
+    assert {"totals", *BREAKDOWNS} <= set(workbook.sheetnames)
     assert workbook["by_district"]._charts
 
 

@@ -1,0 +1,16 @@
+"""The published reach report's shape, for the tests of each of its outlets (the JSON API,
+`manage.py reach_report`). Written out here rather than imported from campaigns.reach, so
+that a change to what the report carries fails these tests until it is made here too."""
+
+# The figures of the totals and of every breakdown key.
+FIGURES = {
+    "events",
+    "attendance",
+    "materials_distributed",
+    "warnings",
+    "money_protected_yuan",
+    "qr_scans",
+    "unique_visitors",
+}
+# The breakdowns beside the totals.
+BREAKDOWNS = ("by_venue_type", "by_audience", "by_district", "by_format", "by_month")
