@@ -15,7 +15,16 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from core.clients import client_address, over_limit
+
 from .models import LinkVisit, TrackedLink
+
+# A script cannot inflate the figures: a visitor is a client address on one day (a new
+# browser name is not a new visitor); one visitor adds at most this many scans to a link a
+# day, and a client scanning faster than SCAN_RATE a minute is not counted at all (the
+# redirect still works: a reader behind a busy address still reaches the page).
+MAX_SCANS_PER_VISITOR_DAY = 10
+SCAN_RATE = 30
 
 
 def open_link(code: str) -> tuple[TrackedLink, Page] | None:
@@ -47,23 +56,27 @@ def target_url(target: Page, request) -> str:
 
 
 def visitor_fingerprint(request, day: datetime.date) -> str:
-    """A daily-rotating, salted hash of address + browser: counts unique visitors per day
-    without storing anything that identifies a person, even across days."""
-    address = request.META.get("REMOTE_ADDR", "")
-    agent = request.META.get("HTTP_USER_AGENT", "")[:300]
+    """A daily-rotating, salted hash of the client's address (behind PROXY_COUNT proxies,
+    the forwarded one): counts unique visitors per day without storing anything that
+    identifies a person, even across days. The browser's name is left out: a script
+    could change it with every request."""
     daily_salt = hmac.new(
         settings.SECRET_KEY.encode(), f"tracked-links:{day.isoformat()}".encode(), hashlib.sha256
     ).digest()
-    return hmac.new(daily_salt, f"{address}|{agent}".encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(daily_salt, client_address(request).encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def record_scan(*, link: TrackedLink, request) -> None:
-    """One statement: add a scan to today's row for this visitor, creating it if new."""
+    """One statement: add a scan to today's row for this visitor, creating it if new, up
+    to MAX_SCANS_PER_VISITOR_DAY; nothing for a client over the rate limit."""
+    if over_limit(request, "scans", limit=SCAN_RATE, seconds=60):
+        return
     day = timezone.localdate()
     table = LinkVisit._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (link_id, day, visitor, scans) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (link_id, day, visitor) DO UPDATE SET scans = {table}.scans + 1",
-            [link.pk, day, visitor_fingerprint(request, day)],
+            f"ON CONFLICT (link_id, day, visitor) DO UPDATE SET scans = {table}.scans + 1 "
+            f"WHERE {table}.scans < %s",
+            [link.pk, day, visitor_fingerprint(request, day), MAX_SCANS_PER_VISITOR_DAY],
         )

@@ -6,7 +6,7 @@ tables; nothing loops over events in Python.
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from wagtail.models import Page
 
@@ -41,11 +41,9 @@ def rollups_for(*, user, filters: ReachFilters) -> QuerySet:
 def visits_for(*, user, filters: ReachFilters) -> QuerySet:
     visits = LinkVisit.objects.all()
     if not permissions.is_manager(user):
-        teams = permissions.teams_of(user).values("pk")
-        visits = visits.filter(
-            Q(link__event__team__in=teams)
-            | Q(link__event__isnull=True, link__campaign__teams__in=teams)
-        )
+        # A subquery, not a join through the campaign's teams: a user in two teams of one
+        # campaign would count each scan of a campaign-wide link twice.
+        visits = visits.filter(link__in=permissions.visible_links(user).values("pk"))
     return filters.apply(visits, campaign="link__campaign", team="link__event__team")
 
 

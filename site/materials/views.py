@@ -8,11 +8,13 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
+from core.clients import over_limit
 from core.pages import paginate, specific_in_order
 from core.search import highlight, normalise_query
 
@@ -20,6 +22,11 @@ from .forms import FeedbackForm
 from .listing import RESULT_IMAGE
 from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
 from .search import search_materials
+
+# Anonymous answers one client address may send in FEEDBACK_WINDOW seconds: enough for a
+# class answering together behind one school address, not for a script.
+FEEDBACK_LIMIT = 20
+FEEDBACK_WINDOW = 10 * 60
 
 
 @require_GET
@@ -69,6 +76,16 @@ def feedback(request, page_id: int):
         return TemplateResponse(
             request, "materials/feedback_error.html", {"form": form, "page": page}, status=400
         )
+    if over_limit(request, "feedback", limit=FEEDBACK_LIMIT, seconds=FEEDBACK_WINDOW):
+        form.add_error(
+            None,
+            gettext("Too many answers from your address: please try again in a few minutes."),
+        )
+        response = TemplateResponse(
+            request, "materials/feedback_error.html", {"form": form, "page": page}, status=429
+        )
+        response["Retry-After"] = str(FEEDBACK_WINDOW)
+        return response
     Feedback.objects.create(
         page=page,
         helpful=form.cleaned_data["helpful"] == "yes",
