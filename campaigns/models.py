@@ -20,7 +20,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 
-from core.fields import optional_foreign_key
+from core.fields import optional_foreign_key, optional_yuan
 
 # Attendance above this is kept but flagged for a team lead to check.
 ATTENDANCE_SANITY_BOUND = 5000
@@ -96,13 +96,8 @@ class Campaign(models.Model):
     target_events = models.PositiveIntegerField(_("target: events"), default=0)
     target_people = models.PositiveIntegerField(_("target: people reached"), default=0)
     target_materials = models.PositiveIntegerField(_("target: materials distributed"), default=0)
-    budget_yuan = models.DecimalField(
-        _("budget (yuan)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
+    budget_yuan = optional_yuan(
+        _("budget (yuan)"), max_digits=12, validators=[MinValueValidator(0)]
     )
 
     class Meta:
@@ -204,13 +199,8 @@ class OutreachEvent(ClusterableModel):
     videos_screened = models.PositiveIntegerField(_("videos screened"), default=0)
     help_requests = models.PositiveIntegerField(_("people who asked for help"), default=0)
     warnings = models.PositiveIntegerField(_("people warned off a scam (劝阻)"), default=0)
-    money_protected_yuan = models.DecimalField(
-        _("money protected (yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
+    money_protected_yuan = optional_yuan(
+        _("money protected (yuan)"), validators=[MinValueValidator(0)]
     )
     staff_count = models.PositiveSmallIntegerField(_("staff"), default=1)
     partners = models.CharField(_("partner organisations"), max_length=255, blank=True)

@@ -18,3 +18,10 @@ def optional_foreign_key(to, verbose_name, *, related_name="+", **kwargs) -> mod
         verbose_name=verbose_name,
         **kwargs,
     )
+
+
+def optional_yuan(verbose_name, *, max_digits=14, **kwargs) -> models.DecimalField:
+    """An amount of money in yuan, to the fen, that may be unknown (NULL)."""
+    return models.DecimalField(
+        verbose_name, max_digits=max_digits, decimal_places=2, null=True, blank=True, **kwargs
+    )

@@ -28,7 +28,7 @@ from wagtail.search import index
 
 from core.blocks import ArticleStreamBlock
 from core.cache_epoch import cached
-from core.fields import optional_foreign_key
+from core.fields import optional_foreign_key, optional_yuan
 from core.pages import CachedViewRestrictionsMixin, active_locale_id, exclude_private, paginate
 from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, plain_text
@@ -456,12 +456,8 @@ class CaseStudyPage(MaterialPage):
         verbose_name=_("red flags"),
     )
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
-    amount_yuan = models.DecimalField(
+    amount_yuan = optional_yuan(
         _("amount (yuan)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
         help_text=_("Money lost, or saved when the scam was stopped, where known."),
     )
     outcome_detail = SanitisedRichTextField(_("how it ended"), blank=True)
