@@ -296,7 +296,6 @@ class OutreachEventViewSet(ScopedModelViewSet):
     model = OutreachEvent
     scope = staticmethod(permissions.visible_events)
     icon = "date"
-    menu_label = _("Outreach events")
     name = "campaigns_events"
     panels = EVENT_PANELS
     form_fields = None
@@ -360,7 +359,6 @@ class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
     scope = staticmethod(permissions.visible_campaigns)
     icon = "flag"
-    menu_label = _("Campaigns")
     name = "campaigns_campaigns"
     form_fields = CAMPAIGN_FIELDS
     list_display = [
@@ -376,7 +374,6 @@ class TeamViewSet(ScopedModelViewSet):
     model = Team
     scope = staticmethod(permissions.visible_teams)
     icon = "group"
-    menu_label = _("Teams")
     name = "campaigns_teams"
     form_fields = ["name", "district", "lead", "members"]
     list_display = ["name", "district", "lead"]
@@ -390,7 +387,6 @@ class VenueViewSet(ScopedModelViewSet):
     model = Venue
     scope = staticmethod(permissions.visible_venues)
     icon = "site"
-    menu_label = _("Venues")
     name = "campaigns_venues"
     form_fields = ["name", "venue_type", "district", "address", "latitude", "longitude"]
     list_display = ["name", "venue_type", "district"]
@@ -409,7 +405,6 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
     icon = "link"
-    menu_label = _("Tracked links")
     name = "campaigns_links"
     form_fields = ["label", "campaign", "event", "target", "is_active"]
     list_display = [
