@@ -20,6 +20,8 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
 
+from core.ids import parse_id
+
 from . import history, permissions, workflow
 from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
@@ -68,11 +70,6 @@ class ScopedModelViewSet(ModelViewSet):
         "history_view_class",
         "usage_view_class",
     )
-
-    @cached_property
-    def url_prefix(self):
-        """``campaigns_events`` is served under ``/admin/campaigns/events/``."""
-        return self.name.replace("_", "/", 1)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,6 +214,11 @@ def export_events_view(request):
     events = permissions.visible_events(request.user).select_related("campaign", "team", "venue")
     for name in ("status", "format", "campaign", "team"):
         values = [v for v in request.GET.getlist(name) if v]
+        if name in ("campaign", "team"):  # ids past bigint raise only when the query runs
+            values = [parse_id(v) for v in values]
+            if None in values:
+                events = events.none()
+                continue
         if values:
             try:
                 events = events.filter(**{f"{name}__in": values})  # bad ids raise here
@@ -296,6 +298,8 @@ class OutreachEventViewSet(ScopedModelViewSet):
     model = OutreachEvent
     scope = staticmethod(permissions.visible_events)
     icon = "date"
+    menu_label = _("Outreach events")
+    url_prefix = "campaigns/events"
     name = "campaigns_events"
     panels = EVENT_PANELS
     form_fields = None
@@ -359,6 +363,8 @@ class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
     scope = staticmethod(permissions.visible_campaigns)
     icon = "flag"
+    menu_label = _("Campaigns")
+    url_prefix = "campaigns/campaigns"
     name = "campaigns_campaigns"
     form_fields = CAMPAIGN_FIELDS
     list_display = [
@@ -374,6 +380,8 @@ class TeamViewSet(ScopedModelViewSet):
     model = Team
     scope = staticmethod(permissions.visible_teams)
     icon = "group"
+    menu_label = _("Teams")
+    url_prefix = "campaigns/teams"
     name = "campaigns_teams"
     form_fields = ["name", "district", "lead", "members"]
     list_display = ["name", "district", "lead"]
@@ -387,6 +395,8 @@ class VenueViewSet(ScopedModelViewSet):
     model = Venue
     scope = staticmethod(permissions.visible_venues)
     icon = "site"
+    menu_label = _("Venues")
+    url_prefix = "campaigns/venues"
     name = "campaigns_venues"
     form_fields = ["name", "venue_type", "district", "address", "latitude", "longitude"]
     list_display = ["name", "venue_type", "district"]
@@ -405,6 +415,8 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
     icon = "link"
+    menu_label = _("Tracked links")
+    url_prefix = "campaigns/links"
     name = "campaigns_links"
     form_fields = ["label", "campaign", "event", "target", "is_active"]
     list_display = [

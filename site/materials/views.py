@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wagtail.models import Locale, Page
 
 from core.clients import over_limit
+from core.ids import id_or_404
 from core.pages import paginate, specific_in_order
 from core.search import highlight, normalise_query
 
@@ -69,7 +70,7 @@ def search(request):
 @csrf_exempt  # anonymous, stores no personal data, and pages must stay cacheable
 @require_POST
 def feedback(request, page_id: int):
-    page = get_object_or_404(Page.objects.live().public(), pk=page_id)
+    page = get_object_or_404(Page.objects.live().public(), pk=id_or_404(page_id))
     form = FeedbackForm(request.POST)
     next_url = page.url or "/"
     if not form.is_valid():
@@ -100,7 +101,7 @@ def feedback(request, page_id: int):
 @cache_control(max_age=86400, public=True)
 def qr_code(request, page_id: int, fmt: str):
     """A QR code (PNG or SVG) pointing at a live page's canonical URL, for printing."""
-    page = get_object_or_404(Page.objects.live().public(), pk=page_id)
+    page = get_object_or_404(Page.objects.live().public(), pk=id_or_404(page_id))
     url = page.get_full_url(request)
     if not url:
         raise Http404
@@ -120,7 +121,7 @@ def qr_code(request, page_id: int, fmt: str):
 
 def poster_download(request, page_id: int, size: str):
     """Redirect to the poster at a print size, making the rendition on first request."""
-    poster = get_object_or_404(PosterPage.objects.live().public(), pk=page_id)
+    poster = get_object_or_404(PosterPage.objects.live().public(), pk=id_or_404(page_id))
     if size == "original":
         return HttpResponseRedirect(poster.image.file.url)
     if size not in POSTER_PRINT_SIZES:
