@@ -142,15 +142,25 @@ def add_scoped_objects(world, django_user_model):
         venue=venue_b,
         created_by=world["coord_b"],
         status="submitted",
-        **factories.reached(70, students=70),
+        attendance=70,
+        elders=0,
+        students=70,
+        general_public=0,
     )
     workflow.approve_event(event=event_b_only, user=world["lead_b"])
+    # A venue both teams hold events at (a station's square): only managers correct it.
+    venue_shared = factories.VenueFactory(name="江河广场", district="江南区")
+    for team, coordinator in ((world["team_a"], "coord_a"), (world["team_b"], "coord_b")):
+        factories.OutreachEventFactory(
+            campaign=world["campaign"], team=team, venue=venue_shared, created_by=world[coordinator]
+        )
     # The audit trail: team B's approval (above) and a manager's edit of campaign B.
     log(instance=campaign_b, action="wagtail.edit", user=world["manager"])
     page = Page.objects.get(depth=2)
     world.update(
         campaign_b=campaign_b,
         venue_b=venue_b,
+        venue_shared=venue_shared,
         event_b_only=event_b_only,
         link_b=TrackedLink.objects.create(campaign=campaign_b, target=page, label="B码"),
         # A link printed for team B's event in the campaign both teams share.
@@ -219,6 +229,14 @@ OBJECT_SCREENS = [
     ("venue usage", _pk_url("/admin/campaigns/venues/usage/{pk}/", "venue_b"), MANAGES),
     # A lead may correct a venue only their own teams use.
     ("venue edit", _pk_url("/admin/campaigns/venues/edit/{pk}/", "venue_b"), {"lead_b", *MANAGES}),
+    ("shared venue edit", _pk_url("/admin/campaigns/venues/edit/{pk}/", "venue_shared"), MANAGES),
+    ("venue delete", _pk_url("/admin/campaigns/venues/delete/{pk}/", "venue_b"), MANAGES),
+    ("venue history", _pk_url("/admin/campaigns/venues/history/{pk}/", "venue_b"), MANAGES),
+    (
+        "shared venue usage",
+        _pk_url("/admin/campaigns/venues/usage/{pk}/", "venue_shared"),
+        MANAGES,
+    ),
     ("link edit", _pk_url("/admin/campaigns/links/edit/{pk}/", "link_b"), MANAGES),
     ("link QR", _pk_url("/admin/campaigns/links/{pk}/qr.png", "link_b"), SEES_B),
     ("event link QR", _pk_url("/admin/campaigns/links/{pk}/qr.svg", "link_event_b"), SEES_B),
@@ -249,6 +267,8 @@ LIST_SCREENS = [
     ("campaign list", "/admin/campaigns/campaigns/", HAS_ROLE),
     ("team list", "/admin/campaigns/teams/", HAS_ROLE),
     ("venue list", "/admin/campaigns/venues/", HAS_ROLE),
+    ("venue list filtered by district", "/admin/campaigns/venues/?district=河西区", HAS_ROLE),
+    ("new venue form", "/admin/campaigns/venues/new/", HAS_ROLE),
     ("link list", "/admin/campaigns/links/", MANAGES),
     ("event list and its filters", "/admin/campaigns/events/", HAS_ROLE),
     ("event form's choosers", "/admin/campaigns/events/new/", HAS_ROLE),
@@ -401,3 +421,60 @@ def test_site_history_user_filter_names_only_visible_actors(client, scoped_world
     client.force_login(scoped_world["coord_a"])
     html = client.get(SITE_HISTORY).content.decode()
     assert ">lead_b<" not in html.replace(" ", "").replace("\n", "")
+
+
+# --- Venues: a change never silently moves another team's approved figures ---------------
+def _venue_form(venue, **changes):
+    return {
+        "name": venue.name,
+        "venue_type": venue.venue_type,
+        "district": venue.district,
+        "address": venue.address,
+        "latitude": venue.latitude or "",
+        "longitude": venue.longitude or "",
+    } | changes
+
+
+@pytest.mark.parametrize("role", ["coord_a", "lead_a", "coord_b", "lead_b"])
+def test_a_team_cannot_change_a_venue_another_team_uses(client, scoped_world, role):
+    venue = scoped_world["venue_shared"]
+    client.force_login(scoped_world[role])
+    response = client.post(
+        f"/admin/campaigns/venues/edit/{venue.pk}/", _venue_form(venue, district="河西区")
+    )
+    assert refused(response, role)
+    venue.refresh_from_db()
+    assert venue.district == "江南区"
+
+
+def test_a_lead_corrects_a_venue_only_their_team_uses(client, scoped_world):
+    venue = scoped_world["venue_b"]
+    client.force_login(scoped_world["lead_b"])
+    response = client.post(
+        f"/admin/campaigns/venues/edit/{venue.pk}/", _venue_form(venue, district="江南区")
+    )
+    assert response.status_code == 302
+    venue.refresh_from_db()
+    assert venue.district == "江南区"
+
+
+def test_a_venue_another_team_starts_using_meanwhile_is_not_changed(client, scoped_world):
+    """Lead B opens the form while venue B is theirs alone; team A holds an event there
+    before Lead B saves: the save is refused, team A's figures stay where they were."""
+    venue = scoped_world["venue_b"]
+    client.force_login(scoped_world["lead_b"])
+    assert client.get(f"/admin/campaigns/venues/edit/{venue.pk}/").status_code == 200
+    event = factories.OutreachEventFactory(
+        campaign=scoped_world["campaign"],
+        team=scoped_world["team_a"],
+        venue=venue,
+        created_by=scoped_world["coord_a"],
+        status="submitted",
+    )
+    workflow.approve_event(event=event, user=scoped_world["lead_a"])
+    before = selectors.reach_report(user=scoped_world["lead_a"])["by_district"]
+    response = client.post(
+        f"/admin/campaigns/venues/edit/{venue.pk}/", _venue_form(venue, district="江南区")
+    )
+    assert response.status_code == 404
+    assert selectors.reach_report(user=scoped_world["lead_a"])["by_district"] == before
