@@ -142,10 +142,7 @@ def add_scoped_objects(world, django_user_model):
         venue=venue_b,
         created_by=world["coord_b"],
         status="submitted",
-        attendance=70,
-        elders=0,
-        students=70,
-        general_public=0,
+        **factories.reached(70, students=70),
     )
     workflow.approve_event(event=event_b_only, user=world["lead_b"])
     # A venue both teams hold events at (a station's square): only managers correct it.
