@@ -71,6 +71,11 @@ class ScopedModelViewSet(ModelViewSet):
         "usage_view_class",
     )
 
+    @cached_property
+    def url_prefix(self):
+        """``campaigns_events`` is served under ``/admin/campaigns/events/``."""
+        return self.name.replace("_", "/", 1)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         scope = type(self).scope
@@ -298,8 +303,6 @@ class OutreachEventViewSet(ScopedModelViewSet):
     model = OutreachEvent
     scope = staticmethod(permissions.visible_events)
     icon = "date"
-    menu_label = _("Outreach events")
-    url_prefix = "campaigns/events"
     name = "campaigns_events"
     panels = EVENT_PANELS
     form_fields = None
@@ -363,8 +366,6 @@ class CampaignViewSet(ScopedModelViewSet):
     model = Campaign
     scope = staticmethod(permissions.visible_campaigns)
     icon = "flag"
-    menu_label = _("Campaigns")
-    url_prefix = "campaigns/campaigns"
     name = "campaigns_campaigns"
     form_fields = CAMPAIGN_FIELDS
     list_display = [
@@ -380,8 +381,6 @@ class TeamViewSet(ScopedModelViewSet):
     model = Team
     scope = staticmethod(permissions.visible_teams)
     icon = "group"
-    menu_label = _("Teams")
-    url_prefix = "campaigns/teams"
     name = "campaigns_teams"
     form_fields = ["name", "district", "lead", "members"]
     list_display = ["name", "district", "lead"]
@@ -395,8 +394,6 @@ class VenueViewSet(ScopedModelViewSet):
     model = Venue
     scope = staticmethod(permissions.visible_venues)
     icon = "site"
-    menu_label = _("Venues")
-    url_prefix = "campaigns/venues"
     name = "campaigns_venues"
     form_fields = ["name", "venue_type", "district", "address", "latitude", "longitude"]
     list_display = ["name", "venue_type", "district"]
@@ -415,8 +412,6 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
     icon = "link"
-    menu_label = _("Tracked links")
-    url_prefix = "campaigns/links"
     name = "campaigns_links"
     form_fields = ["label", "campaign", "event", "target", "is_active"]
     list_display = [
