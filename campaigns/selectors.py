@@ -16,6 +16,7 @@ from .models import (
     DailyReach,
     EventStatus,
     LinkVisit,
+    OutreachEvent,
     ReachDimension,
 )
 from .reach import FIGURES, REPORT_FIGURES, ReachFilters, zero
@@ -263,3 +264,15 @@ def reach_report_document(*, user, filters: ReachFilters = EVERYTHING) -> dict:
         for month in months
     }
     return document
+
+
+def approved_events_by_team_at(*, venue) -> list[tuple[str, int]]:
+    """(team name, approved events) held at a venue: whose official figures a change of
+    its type or district moves."""
+    return list(
+        OutreachEvent.objects.filter(venue=venue, status=EventStatus.APPROVED)
+        .values("team__name")
+        .annotate(n=Count("pk"))
+        .order_by("team__name")
+        .values_list("team__name", "n")
+    )

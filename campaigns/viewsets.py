@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -22,7 +22,7 @@ from wagtail.admin.widgets.button import Button
 
 from core.ids import parse_id
 
-from . import history, permissions, workflow
+from . import history, permissions, selectors, workflow
 from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
@@ -386,6 +386,25 @@ class TeamViewSet(ScopedModelViewSet):
     list_display = ["name", "district", "lead"]
 
 
+class VenueEditView(generic.EditView):
+    def save_instance(self):
+        before = Venue.objects.filter(pk=self.object.pk).values("venue_type", "district").get()
+        venue = super().save_instance()
+        if before != {"venue_type": venue.venue_type, "district": venue.district}:
+            moved = selectors.approved_events_by_team_at(venue=venue)
+            if moved:  # never silently: say whose official figures moved
+                teams = "、".join(
+                    gettext("%(team)s %(count)s events") % {"team": team, "count": count}
+                    for team, count in moved
+                )
+                messages.warning(
+                    self.request,
+                    gettext("Approved events' reach figures moved with this venue: %(teams)s")
+                    % {"teams": teams},
+                )
+        return venue
+
+
 class VenueViewSet(ScopedModelViewSet):
     """The shared directory of places (see campaigns.permissions): listed to every
     campaign role; edited only where no other team's events use the venue; its usage
@@ -402,7 +421,7 @@ class VenueViewSet(ScopedModelViewSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.edit_view_class = scoped(generic.EditView, permissions.editable_venues)
+        self.edit_view_class = scoped(VenueEditView, permissions.editable_venues)
         self.delete_view_class = scoped(generic.DeleteView, permissions.editable_venues)
         self.history_view_class = scoped(generic.HistoryView, permissions.venue_usage_visible)
         self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)

@@ -11,7 +11,7 @@ from wagtail.log_actions import log
 from wagtail.models import Page
 
 from campaigns import selectors, workflow
-from campaigns.models import TrackedLink
+from campaigns.models import OutreachEvent, TrackedLink
 from tests import factories
 from tests.campaigns.conftest import build_world
 from tests.once import built_once, fetched, keys_of
@@ -475,3 +475,23 @@ def test_a_venue_another_team_starts_using_meanwhile_is_not_changed(client, scop
     )
     assert response.status_code == 404
     assert selectors.reach_report(user=scoped_world["lead_a"])["by_district"] == before
+
+
+def test_a_managers_change_to_a_shared_venue_says_whose_approved_figures_moved(
+    client, scoped_world
+):
+    venue = scoped_world["venue_shared"]
+    event = OutreachEvent.objects.get(venue=venue, team=scoped_world["team_b"])
+    event.status = "submitted"
+    event.save()
+    workflow.approve_event(event=event, user=scoped_world["lead_b"])
+    client.force_login(scoped_world["manager"])
+    response = client.post(
+        f"/admin/campaigns/venues/edit/{venue.pk}/",
+        _venue_form(venue, district="河西区"),
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "已审核活动的覆盖数据随之移动：B队 1 场" in html, "the manager is not told"
+    assert selectors.reach_report(user=scoped_world["lead_b"])["by_district"]["河西区"]
