@@ -1,5 +1,5 @@
 """Numbers too big for the database (ids, offsets, pages, filters) answer 404 or 400,
-never 500: on PostgreSQL a value past bigint raises DataError, on SQLite OverflowError.
+never 500, on SQLite (OverflowError where Django does not guard a lookup) and PostgreSQL.
 
 Run it on PostgreSQL too (DATABASE_URL=postgres://fangzha_ci:fangzha_ci@127.0.0.1:5432/
 fangzha_ci, without FANGZHA_TEST_DB).

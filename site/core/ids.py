@@ -1,9 +1,9 @@
 """Ids read from URLs and query strings, bounded by what the database can hold.
 
-A number past the id column's range is no id of anything: on PostgreSQL it raises
-DataError (bigint out of range), on SQLite OverflowError, in lookups Django does not
-guard itself (a one-to-one parent link such as a page type's ``page_ptr``, ``__in``).
-Views answer it with 404 or an empty result instead.
+A number past the id column's range is no id of anything. Django guards plain integer
+lookups itself, but not a one-to-one parent link (a page type's ``page_ptr``) or ``__in``:
+there SQLite raises OverflowError (a 500). PostgreSQL, as psycopg binds such a number,
+matches nothing. Views check first and answer 404 or an empty result on both.
 """
 
 from django.http import Http404
