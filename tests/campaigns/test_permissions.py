@@ -240,6 +240,17 @@ OBJECT_SCREENS = [
     ("event edit", _pk_url("/admin/campaigns/events/edit/{pk}/", "event_b_only"), SEES_B),
     ("event inspect", _pk_url("/admin/campaigns/events/inspect/{pk}/", "event_b_only"), SEES_B),
     ("event history", _pk_url("/admin/campaigns/events/history/{pk}/", "event_b_only"), SEES_B),
+    (
+        "event history results",
+        _pk_url("/admin/campaigns/events/history-results/{pk}/", "event_b_only"),
+        SEES_B,
+    ),
+    (
+        "shared campaign's event history",
+        _pk_url("/admin/campaigns/events/history/{pk}/", "event_b"),
+        SEES_B,
+    ),
+    ("link history", _pk_url("/admin/campaigns/links/history/{pk}/", "link_b"), MANAGES),
     ("event delete", _pk_url("/admin/campaigns/events/delete/{pk}/", "event_b_only"), MANAGES),
 ]
 
