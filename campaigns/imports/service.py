@@ -62,7 +62,7 @@ def read_spreadsheet(content: bytes, filename: str, *, max_rows: int = MAX_ROWS)
     """The events table of a CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX
     file, found below any title and note rows (reading.read_table), within the caps of
     reading (rows, columns, cell length; an XLSX's unpacked size and packing ratio)."""
-    if not content or not content.strip():
+    if not content or content.isspace():  # (not strip(): that copies the whole file)
         raise UnreadableFile(_("The file is empty."))
     if len(content) > MAX_IMPORT_BYTES:
         raise UnreadableFile(_("The file is larger than 50 MB; split it into smaller files."))

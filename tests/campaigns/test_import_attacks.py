@@ -128,7 +128,9 @@ def import_in_a_subprocess(path: Path) -> dict:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    print(path.name, outcome)  # shown with pytest -s
+    return outcome
 
 
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
