@@ -137,17 +137,20 @@ LOCAL_METHODS = {"close", "disconnect", "make_key", "make_pattern", "encode", "d
 def _reconnected(breaker: CircuitBreaker, client) -> None:
     """Run the reconnect hooks; Redis failing in them opens the breaker (the caller's
     ConnectionInterrupted), anything else is logged and tried again on the next call."""
-    for receiver, response in redis_reconnected.send_robust(sender=RedisCache, client=client):
-        if isinstance(response, ConnectionInterrupted):
-            raise response
-        if isinstance(response, Exception):
-            breaker.undo_check()
-            logger.error(
-                "Cache %s: %s failed after reconnecting: %s",
-                breaker.name,
-                getattr(receiver, "__qualname__", receiver),
-                _describe(response),
-            )
+    try:
+        redis_reconnected.send(sender=RedisCache, client=client)
+    except ConnectionInterrupted:
+        raise
+    except Exception as error:  # never fail the caller's cache call
+        breaker.undo_check()
+        logger.error("Cache %s: reconnect check failed: %s", breaker.name, _describe(error))
+
+
+def unreachable(location: str) -> bool:
+    """Whether the breaker for this Redis URL is open in this process (the task broker
+    usually shares the cache's Redis: core.task_backend does not wait for it then)."""
+    breaker = _breakers.get(location)
+    return breaker is not None and breaker.is_open
 
 
 class _GuardedClient:

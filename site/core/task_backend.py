@@ -6,12 +6,18 @@ sends a message; the work happens on a worker. Messages are sent once the surrou
 transaction commits, so the worker sees what the editor saved.
 """
 
+import logging
+
+from django.conf import settings
 from django.db import transaction
 from django_tasks.backends.base import BaseTaskBackend
 from django_tasks.base import Task, TaskResult, TaskResultStatus
 from django_tasks.utils import get_random_id
 
+from .cache_backend import unreachable
 from .tasks import run_django_task
+
+logger = logging.getLogger(__name__)
 
 
 class CeleryTaskBackend(BaseTaskBackend):
@@ -35,6 +41,11 @@ class CeleryTaskBackend(BaseTaskBackend):
         )
 
         def send():
+            if unreachable(settings.CELERY_BROKER_URL):
+                # Redis just failed in this process (the cache's circuit breaker is open):
+                # do not hold the editor's request for the broker's timeouts too.
+                logger.error("Task %s not sent: Redis is unreachable", task.module_path)
+                return
             run_django_task.apply_async(
                 args=[task.module_path, list(args), dict(kwargs)],
                 task_id=result.id,

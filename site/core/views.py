@@ -1,5 +1,6 @@
 """Site-wide public views: large-text mode, robots.txt and the health check."""
 
+import redis
 from celery import current_app as current_celery_app
 from django.conf import settings
 from django.core.cache import cache
@@ -74,6 +75,17 @@ def healthz(request):
         checks["cache"] = f"error: {error.__class__.__name__}"
     if settings.CELERY_TASK_ALWAYS_EAGER:
         checks["broker"] = "ok (tasks run inline)"
+    elif settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        # A PING with short timeouts: a paused Redis accepts connections and never
+        # answers, and the load balancer needs an answer within a couple of seconds.
+        try:
+            with redis.Redis.from_url(
+                settings.CELERY_BROKER_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+            ) as broker:
+                broker.ping()
+            checks["broker"] = "ok"
+        except Exception as error:
+            checks["broker"] = f"error: {error.__class__.__name__}"
     else:
         try:
             # The project's Celery app (config.celery) makes itself the current app.

@@ -278,7 +278,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 60 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 55 * 60
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60))
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)),
+    # A paused Redis accepts connections and never answers: without these a send waits
+    # forever, holding the editor's request (above BRPOP's 1 s, which workers wait in).
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
 }
 # With the broker down, sending gives up after about a second (the caller records that
 # the work is waiting) instead of holding a web request for long.
