@@ -4,7 +4,7 @@ from io import BytesIO
 
 import segno
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -107,6 +107,8 @@ def tracked_link_qr(request, pk: int, fmt: str):
 
 def evidence_photo(request, name: str):
     """An event's evidence photo, for users who may see that event (else 404)."""
+    if "\x00" in name:  # PostgreSQL refuses NUL in a string: no such file either way
+        raise Http404
     photo = get_object_or_404(
         EventPhoto, image=name, event__in=permissions.visible_events(request.user)
     )

@@ -31,9 +31,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODES = 10
 AUTHENTICATOR_NAME = "authenticator"
 RECOVERY_NAME = "recovery"
-# Pages a signed-in user must reach before the second factor: the enrolment and code
-# pages themselves, signing out, and the admin's translations script.
-EXEMPT_PATHS = ("/admin/2fa/", "/admin/logout/", "/admin/jsi18n/")
+# What a signed-in user must reach before the second factor: the enrolment and code pages,
+# signing out, and the admin's translations script and icon sprite (a redirect there would
+# put this very page inside the sprite's hidden element).
+EXEMPT_PATHS = ("/admin/2fa/", "/admin/logout/", "/admin/jsi18n/", "/admin/sprite")
 GUARDED_PATHS = ("/admin/", "/api/")
 SIGN_IN_FIRST = _("Sign in to the admin with your authenticator code first.")
 WRONG_NEW_CODE = _("This code is not right. Check the time on your phone and try the newest code.")

@@ -4,6 +4,7 @@ They skip with a reason where Chromium or Playwright is missing; CI sets
 FANGZHA_REQUIRE_BROWSER=1 so that a missing browser fails the run instead.
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -69,8 +70,43 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def demo_site(tmp_path_factory):
-    """The README's demo, served by a real server process on a free loopback port.
+def demo_site(demo_server):
+    return demo_server[0]
+
+
+@pytest.fixture(scope="session")
+def demo_site_with_second_factor(demo_server):
+    """The same demo, served by a second process with SECOND_FACTOR_REQUIRED=1, as in
+    production: managers, leads and the admin give an authenticator code after the password."""
+    _url, env = demo_server
+    port = free_port()
+    with _runserver({**env, "SECOND_FACTOR_REQUIRED": "1"}, port) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _runserver(env: dict, port: int):
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    server = subprocess.Popen(  # noqa: S603
+        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_serving(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory):
+    """The README's demo, served by a real server process on a free loopback port;
+    yields its URL and environment.
 
     A separate SQLite file and media folder keep it apart from the test database, so the
     browser sees exactly what a newcomer sees after `make demo`.
@@ -92,21 +128,10 @@ def demo_site(tmp_path_factory):
         "PAGE_CACHE_SECONDS": "600",
     }
     build_demo(env, port)  # with the README's demo accounts
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    server = subprocess.Popen(  # noqa: S603
-        [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_serving(url, server)
-        yield url
+        with _runserver(env, port) as url:
+            yield url, env
     finally:
-        server.terminate()
-        server.wait(timeout=10)
         if postgres:
             next(postgres, None)  # drops the scratch database
 

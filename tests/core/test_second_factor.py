@@ -5,6 +5,7 @@ import base64
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -167,3 +168,10 @@ def test_guessing_is_slowed_down(client, django_user_model, settings):
     client.post(VERIFY, {"code": "000000"})
     refused = client.post(VERIFY, {"code": code_for(device), "next": "/admin/"})
     assert refused.status_code == 200  # the right code, but too soon after a wrong one
+
+
+def test_the_admin_icons_load_before_the_second_factor(client, django_user_model):
+    member(django_user_model, "manager", MANAGERS)
+    sign_in(client, "manager")
+    response = client.get(reverse("wagtailadmin_sprite"))
+    assert response.status_code == 200 and b"<svg" in response.content

@@ -47,6 +47,7 @@ def test_a_large_upload_is_imported_by_a_worker(client, world, start_worker, mon
     assert "300" in page and 'http-equiv="refresh"' not in page
 
 
+@pytest.mark.reference_index  # waits for the reference index task on the worker
 def test_publishing_a_poster_hands_its_work_to_the_worker(site_tree, start_worker):
     worker = start_worker()
     poster = factories.PosterPageFactory(parent=site_tree["library"])
