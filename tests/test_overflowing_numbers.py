@@ -6,10 +6,13 @@ fangzha_ci, without FANGZHA_TEST_DB).
 """
 
 import pytest
+from django.contrib.auth import get_user_model
 
 from materials.models import Feedback
 from tests import factories
 from tests.campaigns.conftest import build_world
+from tests.once import built_once, fetched, keys_of
+from tests.site_tree import site_tree_objects
 
 HUGE = "1" + "0" * 30  # past any integer column
 BIG = "1" + "0" * 23
@@ -98,10 +101,21 @@ def cases(templates):
     ]
 
 
+@pytest.fixture(scope="module")
+def world_keys(django_db_setup, django_db_blocker):
+    """A poster and the campaign world, built once for the module's hundreds of cases."""
+
+    def build():
+        factories.PosterPageFactory(parent=site_tree_objects()["library"])
+        return keys_of(build_world(get_user_model()))
+
+    with built_once(django_db_blocker, build) as keys:
+        yield keys
+
+
 @pytest.fixture
-def tree(site_tree):
-    factories.PosterPageFactory(parent=site_tree["library"])
-    return site_tree
+def tree(db, world_keys):
+    return fetched(world_keys)
 
 
 @pytest.mark.parametrize("url", cases(PUBLIC))
@@ -122,9 +136,8 @@ def test_feedback_for_an_overflowing_page_id_is_refused(client, tree, url):
 
 
 @pytest.mark.parametrize("url", cases(ADMIN))
-def test_admin_and_campaign_urls_refuse_overflowing_numbers(client, tree, django_user_model, url):
-    world = build_world(django_user_model)
-    manager = world["manager"]
+def test_admin_and_campaign_urls_refuse_overflowing_numbers(client, tree, url):
+    manager = tree["manager"]
     manager.is_superuser = True  # every admin screen, the campaign ones as a manager
     manager.save()
     client.force_login(manager)
@@ -133,7 +146,6 @@ def test_admin_and_campaign_urls_refuse_overflowing_numbers(client, tree, django
 
 
 @pytest.mark.parametrize("url", cases(["/admin/campaigns/reach/?team={n}"]))
-def test_campaign_manager_without_superuser_gets_no_500(client, tree, django_user_model, url):
-    world = build_world(django_user_model)
-    client.force_login(world["manager"])
+def test_campaign_manager_without_superuser_gets_no_500(client, tree, url):
+    client.force_login(tree["manager"])
     assert client.get(url).status_code < 500
