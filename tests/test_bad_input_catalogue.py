@@ -17,6 +17,8 @@ from tests.campaigns.conftest import build_world
 from tests.once import built_once, fetched, keys_of
 from tests.site_tree import site_tree_objects
 
+pytestmark = pytest.mark.catalogue  # hundreds of cases: make test, not make test-fast
+
 HUGE = "1" + "0" * 30  # past any integer column, on SQLite and PostgreSQL
 LONG = "防" * 5000
 NUL = "%00"

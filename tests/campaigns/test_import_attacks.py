@@ -133,6 +133,7 @@ def import_in_a_subprocess(path: Path) -> dict:
     return outcome
 
 
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
 def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     bomb = zip_bomb(tmp_path / "台账.xlsx", megabytes=400)
     assert bomb.stat().st_size < 3 * 1024 * 1024  # small on the wire, 400 MB inside
@@ -142,6 +143,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     assert outcome["queries"] == 0  # refused before any row could be written
 
 
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
 def test_a_highly_compressed_member_is_refused(tmp_path):
     """Under the size cap, but a thousand times smaller packed than unpacked: a bomb too."""
     bomb = zip_bomb(tmp_path / "small.xlsx", megabytes=30)
@@ -150,6 +152,7 @@ def test_a_highly_compressed_member_is_refused(tmp_path):
     assert "压缩比" in str(refused.value)
 
 
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
 def test_the_admin_upload_shows_the_bomb_refusal_on_the_form(client, world, tmp_path):
     events_before = OutreachEvent.objects.count()
     bomb = zip_bomb(tmp_path / "small.xlsx", megabytes=30)
@@ -165,6 +168,7 @@ def test_the_admin_upload_shows_the_bomb_refusal_on_the_form(client, world, tmp_
     assert OutreachEvent.objects.count() == events_before
 
 
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
 def test_a_csv_with_more_rows_than_the_cap_is_refused_in_little_memory(tmp_path):
     path = tmp_path / "台账.csv"
     with path.open("w", encoding="utf-8") as file:
@@ -177,6 +181,7 @@ def test_a_csv_with_more_rows_than_the_cap_is_refused_in_little_memory(tmp_path)
     assert outcome["queries"] == 0
 
 
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
 def test_a_csv_row_of_countless_cells_is_refused_in_little_memory(tmp_path):
     """One physical line of forty million empty cells."""
     path = tmp_path / "wide.csv"
