@@ -31,6 +31,7 @@ from collections import OrderedDict
 from threading import Lock
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.dispatch import receiver
@@ -61,6 +62,36 @@ def current_epoch() -> int | None:
     if epoch is None:
         cache.add(EPOCH_KEY, _fresh_value(), None)
         epoch = cache.get(EPOCH_KEY)
+    return _not_older_than_the_database(epoch)
+
+
+_last_database_check = [0.0]  # time.monotonic() of this process's last comparison
+
+
+def _not_older_than_the_database(epoch: int | None) -> int | None:
+    """Every CACHE_EPOCH_CHECK_SECONDS, compare the cache's epoch with the database's.
+
+    `restore_epoch` runs in a process that saw Redis go away. A worker that made no cache
+    call during the outage never does, and could read an epoch that missed a bump; this
+    bounds that to the interval instead of the page cache's lifetime."""
+    interval = settings.CACHE_EPOCH_CHECK_SECONDS
+    now = time.monotonic()
+    if not interval or now - _last_database_check[0] < interval:
+        return epoch
+    _last_database_check[0] = now
+    try:
+        stored = stored_epoch()
+    except DatabaseError as error:
+        logger.warning("Cache epoch not checked against the database: %s", error)
+        return epoch
+    if stored is not None and (epoch is None or epoch < stored):
+        cache.set(EPOCH_KEY, stored, None)
+        logger.warning(
+            "Cache epoch in the cache (%s) older than the database's (%s): restored",
+            epoch,
+            stored,
+        )
+        return stored
     return epoch
 
 

@@ -217,6 +217,28 @@ def test_a_newer_epoch_in_redis_is_left_alone(db):
     assert client.values[cache_epoch.EPOCH_KEY] == stored + 5
 
 
+def test_a_worker_that_missed_the_outage_catches_up_within_the_check_interval(
+    db, settings, monkeypatch
+):
+    """Another worker bumped the epoch while Redis was away; this one made no cache call
+    then, so no reconnect hook runs here. Its periodic check against the database puts
+    the bump into the cache: pages cached under the old epoch are not served."""
+    from django.core.cache import cache
+
+    cache_epoch.bump_epoch()
+    stale = cache.get(cache_epoch.EPOCH_KEY)
+    CacheEpoch.objects.filter(pk=1).update(value=stale + 100)  # the bump Redis never saw
+    settings.CACHE_EPOCH_CHECK_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(cache_epoch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cache_epoch, "_last_database_check", [clock[0]])
+
+    assert cache_epoch.current_epoch() == stale  # within the interval: not checked yet
+    clock[0] += 10
+    assert cache_epoch.current_epoch() == stale + 100
+    assert cache.get(cache_epoch.EPOCH_KEY) == stale + 100
+
+
 def test_unpublishing_while_redis_is_away_retires_the_cached_page_when_it_returns(
     client, settings, site_tree
 ):

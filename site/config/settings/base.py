@@ -228,6 +228,9 @@ else:
 # copy per URL (the language is in the path) and per elder-mode setting; publishing
 # anything invalidates them all (core/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 600))
+# How often each process compares the cache epoch with the database's (core/cache_epoch.py):
+# the longest a worker that missed a Redis outage can serve pages older than a publish.
+CACHE_EPOCH_CHECK_SECONDS = float(os.environ.get("CACHE_EPOCH_CHECK_SECONDS", 10))
 
 # A CDN or caching proxy in front (docs/scaling.md) is told to drop a page, its parents
 # (lists that show it) and the sitemap when it is published or unpublished
