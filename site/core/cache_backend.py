@@ -23,6 +23,8 @@ import logging
 import threading
 import time
 
+from django.core.cache.backends.db import DatabaseCache
+from django.db import DatabaseError
 from django.dispatch import Signal
 from django_redis.cache import RedisCache
 from django_redis.exceptions import ConnectionInterrupted
@@ -199,3 +201,46 @@ class CircuitBreakerRedisCache(RedisCache):
     @property
     def client(self):
         return _GuardedClient(super().client, self.breaker)
+
+
+class ResilientDatabaseCache(DatabaseCache):
+    """Django's database cache (production without Redis), where a database that cannot
+    answer is a cache miss, as django-redis's IGNORE_EXCEPTIONS makes an unreachable Redis:
+    a request then stands or falls by its own use of the database (robots.txt needs none),
+    and the fault is logged at most once a minute."""
+
+    last_logged = 0.0
+
+
+def _ignoring_database_errors(method, fallback):
+    def guarded(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DatabaseError as error:
+            now = time.monotonic()
+            if now - ResilientDatabaseCache.last_logged > 60:
+                ResilientDatabaseCache.last_logged = now
+                logger.error("Database cache unreachable, reading as misses: %s", error)
+            return fallback(args, kwargs)
+
+    return guarded
+
+
+_FALLBACKS = {
+    "get": lambda args, kwargs: kwargs.get("default", args[1] if len(args) > 1 else None),
+    "get_many": lambda args, kwargs: {},
+    "has_key": lambda args, kwargs: False,
+    "add": lambda args, kwargs: False,
+    "touch": lambda args, kwargs: False,
+    "delete": lambda args, kwargs: False,
+    "set": lambda args, kwargs: None,
+    "set_many": lambda args, kwargs: [],
+    "delete_many": lambda args, kwargs: None,
+    "clear": lambda args, kwargs: None,
+}
+for _name, _fallback in _FALLBACKS.items():
+    setattr(
+        ResilientDatabaseCache,
+        _name,
+        _ignoring_database_errors(getattr(DatabaseCache, _name), _fallback),
+    )

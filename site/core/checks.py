@@ -23,7 +23,7 @@ def shared_cache(app_configs, **kwargs):
                 Error(
                     f"The '{alias}' cache is {backend}, kept per process: each gunicorn "
                     "worker would serve pages another worker has already retired.",
-                    hint="Set REDIS_URL, or use django.core.cache.backends.db.DatabaseCache "
+                    hint="Set REDIS_URL, or use core.cache_backend.ResilientDatabaseCache "
                     "(production's default without REDIS_URL).",
                     id="core.E001",
                 )

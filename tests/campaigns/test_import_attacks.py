@@ -113,7 +113,8 @@ def import_in_a_subprocess(path: Path) -> dict:
         resource.setrlimit(resource.RLIMIT_AS, (1536 * 1024 * 1024,) * 2)
 
     environment = {
-        **os.environ,
+        # the test settings' in-memory SQLite: the child must not touch a database anyway
+        **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
     }

@@ -309,7 +309,7 @@ PRINT_CACHES = (
 def test_production_without_redis_caches_in_the_database_and_check_deploy_says_so():
     result = run_in_production("-c", PRINT_CACHES, PYTHONPATH=f"{ROOT}:{ROOT / 'site'}")
     assert result.returncode == 0, result.stderr
-    assert '"BACKEND": "django.core.cache.backends.db.DatabaseCache"' in result.stdout
+    assert '"BACKEND": "core.cache_backend.ResilientDatabaseCache"' in result.stdout
 
     check = run_in_production(
         str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"
@@ -317,7 +317,7 @@ def test_production_without_redis_caches_in_the_database_and_check_deploy_says_s
     output = check.stdout + check.stderr
     assert check.returncode == 0, output
     assert "core.I001" in output
-    assert "The 'default' cache is django.core.cache.backends.db.DatabaseCache" in output
+    assert "The 'default' cache is core.cache_backend.ResilientDatabaseCache" in output
 
 
 @pytest.mark.processes
@@ -346,3 +346,15 @@ def test_gunicorn_recycles_workers_rarely_enough_for_the_throughput():
     # seconds; 10,000 + jitter keeps it to a few a minute at that peak.
     assert config["max_requests"] >= 10_000
     assert config["max_requests_jitter"] >= config["max_requests"] // 10
+
+
+def test_the_database_cache_reads_an_unreachable_database_as_misses(db):
+    """Production without Redis caches in the database; when that cannot answer (here:
+    a missing table), the cache misses instead of failing the request."""
+    from core.cache_backend import ResilientDatabaseCache
+
+    broken = ResilientDatabaseCache("no_such_cache_table", {})
+    assert broken.get("key", "fallback") == "fallback"
+    assert broken.add("key", 1) is False
+    assert broken.set("key", 1) is None
+    assert broken.get_many(["a", "b"]) == {}

@@ -42,7 +42,7 @@ CSRF_COOKIE_HTTPONLY = True
 if not REDIS_URL:  # noqa: F405
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "core.cache_backend.ResilientDatabaseCache",
             "LOCATION": "fangzha_cache",
             "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
         }
