@@ -32,6 +32,10 @@ MAX_CELL_CHARS = 10_000
 MAX_SHEET_LINES = 1_048_576  # lines of a sheet, blank ones included (Excel's last row)
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX's parts together, unpacked
 MAX_PACKING_RATIO = 100  # unpacked / packed size of a part (real sheets: 5-20)
+# The workbook's shared texts (xl/sharedStrings.xml) are read whole into memory before the
+# first row, at about 8 bytes of memory per byte of short texts: 16 MB of them is a
+# 100,000-row ledger with ~150 characters of distinct text a row, and ~130 MB of memory.
+MAX_SHARED_TEXT_BYTES = 16 * 1024 * 1024
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # small parts may pack tighter harmlessly
 MAX_CSV_ROW_CHARS = 2_000_000  # characters in one CSV row (beyond: the file is refused)
 _SHARED_TEXT_CHARS = 64  # short texts repeated down a column are kept once
@@ -120,6 +124,19 @@ def _check_packing(content: bytes) -> None:
             % {"size": f"{unpacked // 2**20:,}", "limit": MAX_UNPACKED_BYTES // 2**20}
         )
     for part in parts:
+        if part.filename.lower().endswith("sharedstrings.xml") and (
+            part.file_size > MAX_SHARED_TEXT_BYTES
+        ):
+            raise UnreadableFile(
+                _(
+                    "The Excel file holds %(size)s MB of distinct texts, more than the "
+                    "%(limit)s MB that can be read at once; split it into smaller files."
+                )
+                % {
+                    "size": f"{part.file_size // 2**20:,}",
+                    "limit": MAX_SHARED_TEXT_BYTES // 2**20,
+                }
+            )
         ratio = part.file_size / max(1, part.compress_size)
         if part.file_size > RATIO_CHECKED_FROM_BYTES and ratio > MAX_PACKING_RATIO:
             raise UnreadableFile(

@@ -74,6 +74,39 @@ def zip_bomb(path: Path, *, megabytes: int) -> Path:
     return path
 
 
+def shared_texts_bomb(path: Path, *, megabytes: int) -> Path:
+    """A real workbook whose shared-text part (xl/sharedStrings.xml) holds MEGABYTES of
+    distinct short notes: it packs only about 10:1, so the ratio check lets it through,
+    and openpyxl reads the part whole (150 MB of it took a process to 1.1 GB)."""
+    template = zipfile.ZipFile(io.BytesIO(openpyxl_empty_workbook()))
+    shared_type = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    shared_link = (
+        b'<Relationship Id="rIdShared" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>"
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for member in template.infolist():
+            data = template.read(member)
+            if member.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", shared_type)
+            elif member.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", shared_link)
+            bomb.writestr(member, data)
+        with bomb.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
+            part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+            written, start = 0, 0
+            while written < megabytes * 1024 * 1024:
+                chunk = "".join(f"<si><t>备注{n:x}</t></si>" for n in range(start, start + 10_000))
+                written += part.write(chunk.encode())
+                start += 10_000
+            part.write(b"</sst>")
+    return path
+
+
 def openpyxl_empty_workbook() -> bytes:
     buffer = io.BytesIO()
     openpyxl.Workbook().save(buffer)
@@ -142,6 +175,19 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
     assert outcome["peak_mb"] < 200, outcome
     assert "解压" in outcome["message"], outcome
     assert outcome["queries"] == 0  # refused before any row could be written
+
+
+@pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
+def test_too_much_shared_text_is_refused_before_it_is_read(tmp_path):
+    """Under the unpacked-size cap and a plain packing ratio, but more distinct text than
+    openpyxl can hold in memory: refused from the declared size, nothing read."""
+    path = shared_texts_bomb(tmp_path / "备注很多.xlsx", megabytes=40)
+    part = zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml")
+    assert part.file_size / part.compress_size < reading.MAX_PACKING_RATIO
+    outcome = import_in_a_subprocess(path)
+    assert "不同的文字" in outcome["message"], outcome
+    assert outcome["peak_mb"] < 200, outcome
+    assert outcome["queries"] == 0
 
 
 @pytest.mark.processes  # a subprocess, or hundreds of MB through zlib
