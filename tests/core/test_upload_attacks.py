@@ -8,7 +8,7 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, PngImagePlugin
 from wagtail.images import get_image_model
 from wagtail.models import UploadedFile
 
@@ -61,6 +61,40 @@ def photo_with_gps(format="JPEG", orientation=6):
     # the test's own premise: the file as a phone hands it over does carry a position
     assert Image.open(io.BytesIO(data)).getexif().get_ifd(GPS_IFD)
     return data
+
+
+# An XMP packet as photo editors and drones write it: the place as attributes of the exif
+# namespace, as elements, and in a drone maker's own namespace; other properties too.
+XMP_WITH_PLACE = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
+ xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description
+ xmlns:exif="http://ns.adobe.com/exif/1.0/" xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+ xmlns:drone-dji="http://www.dji.com/drone-dji/1.0/"
+ xmp:CreatorTool="美图秀秀" exif:GPSLatitude="31,13.8333N" exif:GPSLongitude='121,28.2E'
+ drone-dji:GpsLatitude="+31.230556">
+ <exif:GPSAltitude>12/1</exif:GPSAltitude><exif:GPSVersionID/>
+ </rdf:Description></rdf:RDF></x:xmpmeta>"""
+
+
+def photo_with_xmp_place(format="JPEG", exif_gps=False):
+    """An edited photo: no GPS in its EXIF (or some, with EXIF_GPS), the place in XMP."""
+    source = photo_with_gps(format) if exif_gps else None
+    image = Image.open(io.BytesIO(source)) if source else Image.new("RGB", (60, 40), "red")
+    options = {"exif": image.getexif()} if source else {}
+    if format == "PNG":
+        options["pnginfo"] = PngImagePlugin.PngInfo()
+        options["pnginfo"].add_itxt("XML:com.adobe.xmp", XMP_WITH_PLACE)
+    else:
+        options["xmp"] = XMP_WITH_PLACE.encode()
+    buffer = io.BytesIO()
+    image.save(buffer, format=format, **options)
+    data = buffer.getvalue()
+    assert "GPSLatitude" in xmp_of(Image.open(io.BytesIO(data)))  # the premise
+    return data
+
+
+def xmp_of(image) -> str:
+    xmp = image.info.get("xmp") or ""
+    return xmp.decode() if isinstance(xmp, bytes) else xmp
 
 
 @pytest.fixture
@@ -180,6 +214,23 @@ def test_stored_original_keeps_no_gps_but_keeps_orientation(
     image = get_image_model().objects.first()
     if image is not None:
         assert (image.width, image.height) == (60, 40)
+
+
+@pytest.mark.parametrize("exif_gps", [False, True], ids=["xmp-only", "exif-and-xmp"])
+@pytest.mark.parametrize("format,extension", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")])
+def test_stored_original_keeps_no_place_in_its_xmp(
+    admin_client_logged, format, extension, exif_gps
+):
+    response = add_single(
+        admin_client_logged, f"edited.{extension}", photo_with_xmp_place(format, exif_gps)
+    )
+    assert response.status_code in (200, 302)
+    stored = stored_original()
+    xmp = xmp_of(stored)
+    assert "gps" not in xmp.lower(), xmp
+    assert "31,13" not in xmp and "+31.23" not in xmp
+    assert 'xmp:CreatorTool="美图秀秀"' in xmp  # the rest of the packet stays
+    assert GPS_IFD not in stored.getexif()
 
 
 def test_photo_without_gps_is_stored_byte_for_byte(admin_client_logged):
