@@ -347,7 +347,8 @@ WAGTAILDOCS_DOCUMENT_FORM_BASE = "core.forms.SiteDocumentForm"  # per-type limit
 WAGTAILIMAGES_IMAGE_FORM_BASE = "core.forms.SiteImageForm"  # bombs refused, GPS stripped
 # Videos and captions must be fetchable by <video>/<track> with Range requests.
 WAGTAILDOCS_SERVE_METHOD = "direct"
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's database backend, tokenising Chinese as the public search does (core.search_backend).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search_backend"}}
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
