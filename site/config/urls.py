@@ -45,6 +45,9 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+# The 404 page links the page an address names in another language (core.views).
+handler404 = core_views.page_not_found
+
 urlpatterns += i18n_patterns(
     path("search/", material_views.search, name="search"),
     path("", include(wagtail_urls)),

@@ -1,9 +1,11 @@
 """StreamField blocks shared by articles. Logic lives here so templates stay simple."""
 
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
 
+from .pages import active_locale_id
 from .rich_text import SanitisedRichTextBlock
 
 
@@ -89,14 +91,36 @@ class CaptionedImageBlock(blocks.StructBlock):
         description = _("An image with its alt text and an optional caption")
 
 
+# A language's name in that language: the note beside a link to a page in another language.
+AUTONYMS = {"zh-hans": "中文", "en": "English"}
+
+
+def in_reader_language(page):
+    """The live translation of `page` in the active language, or `page` itself with the
+    language code it is in when it has none (the link then says so): a guide translated
+    into English plays the English version of its video where there is one."""
+    shown = page.localized.specific
+    if shown.alias_of_id and shown.locale_id != page.locale_id:
+        shown = page  # an alias in the reader's tree shows the same untranslated text
+    if shown.locale_id == active_locale_id():
+        return shown, None
+    return shown, shown.locale.language_code
+
+
 class VideoBlock(blocks.StructBlock):
     video = blocks.PageChooserBlock(page_type="materials.VideoPage", label=_("video"))
 
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         video = value["video"].specific if value["video"] else None
-        context["video"] = video if video and video.live else None
-        context["player"] = video.player() if context["video"] else None
+        video, language = in_reader_language(video) if video and video.live else (None, None)
+        context["video"] = video
+        context["player"] = video.player() if video else None
+        if language:
+            context["other_language"] = {
+                "code": "zh-Hans" if language == "zh-hans" else language,
+                "name": AUTONYMS.get(language) or get_language_info(language)["name_local"],
+            }
         return context
 
     class Meta:

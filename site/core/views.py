@@ -1,18 +1,22 @@
-"""Site-wide public views: large-text mode, robots.txt and the health check."""
+"""Site-wide public views: large-text mode, robots.txt, the health check and the 404 page."""
 
 import redis
 from celery import current_app as current_celery_app
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseNotFound, HttpResponseRedirect, JsonResponse
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from wagtail.models import Page, Site
 
 from .context_processors import CARE_MODE_COOKIE
+from .pages import exclude_private
 
 CARE_MODE_MAX_AGE = 365 * 24 * 60 * 60
 
@@ -98,3 +102,61 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+# What the 404 page says before the link to the page in the one language it exists in.
+ONLY_IN = {
+    "zh-hans": _("This page is only in Chinese:"),
+    "en": _("This page is only in English:"),
+}
+LANG_ATTRIBUTE = {"zh-hans": "zh-Hans"}
+
+
+def version_elsewhere(request) -> Page | None:
+    """The live public page at the same address under another language's home page.
+
+    /en/materials/pension-scams/ of a guide never translated (or translated only in a
+    draft) names the Chinese guide at /zh-hans/materials/pension-scams/: translations keep
+    the path of the page they were made from. None when there is no such page.
+    """
+    language = translation.get_language_from_path(request.path_info)
+    if not language:
+        return None
+    rest = request.path_info[len(language) + 2 :]
+    if "\x00" in rest or len(rest) > 1000:  # PostgreSQL refuses NUL characters
+        return None
+    if rest and not rest.endswith("/"):
+        rest += "/"
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    homes = (
+        site.root_page.get_translations(inclusive=True)
+        .live()
+        .exclude(locale__language_code=language)
+    )
+    candidates = exclude_private(
+        Page.objects.live().filter(
+            url_path__in=[home.url_path + rest for home in homes.only("url_path")],
+            alias_of__isnull=True,
+        )
+    )
+    return candidates.select_related("locale").order_by("depth", "pk").first()
+
+
+def page_not_found(request, exception=None):
+    """Django's 404 page (settings' handler404), linking the page the address names in
+    another language when there is one: a reader following an English link to a page
+    that exists only in Chinese is shown the way to it, never just "not found"."""
+    page = version_elsewhere(request)
+    context = {"request_path": request.path}
+    if page is not None:
+        code = page.locale.language_code
+        context["elsewhere"] = {
+            "title": page.title,
+            "url": page.get_url(request),
+            "code": LANG_ATTRIBUTE.get(code, code),
+            "message": ONLY_IN.get(code, _("This page exists in another language:")),
+        }
+    body = loader.render_to_string("404.html", context, request)
+    return HttpResponseNotFound(body)

@@ -6,13 +6,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField, Value
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, TextField, Value
 from django.db.models.functions import Coalesce
 from wagtail.images import get_image_model
 from wagtail.images.models import ResponsiveImage
 from wagtail.images.shortcuts import get_renditions_or_not_found
 from wagtail.models import Page
 
+from core.cache_epoch import cached
 from core.pages import exclude_private
 
 
@@ -145,6 +146,35 @@ class MaterialTypes:
                 "-first_published_at", "-pk"
             )
         )
+
+    def facets(self, *, locale_id: int) -> dict[str, set[str]]:
+        """The formats ("type"), scam types and audiences (slugs) that the live public
+        library materials of a locale have: the filters worth offering in that language.
+
+        One UNION query over the page types' tables, kept until the next publish.
+        """
+
+        def compute():
+            def pairs(queryset, kind, value):
+                return queryset.annotate(
+                    kind=Value(kind, output_field=CharField()), value=value
+                ).values_list("kind", "value")
+
+            parts = []
+            for item in self.library:
+                pages = exclude_private(
+                    item.model.objects.live().filter(locale_id=locale_id)
+                ).order_by()
+                parts.append(pairs(pages, "type", Value(item.key, output_field=CharField())))
+                for kind, field_name in (("scam_type", "scam_types"), ("audience", "audiences")):
+                    used = pages.filter(**{f"{field_name}__isnull": False})
+                    parts.append(pairs(used, kind, F(f"{field_name}__slug")))
+            found: dict[str, set[str]] = {"type": set(), "scam_type": set(), "audience": set()}
+            for kind, value in parts[0].union(*parts[1:]):
+                found[kind].add(value)
+            return found
+
+        return cached(f"materials:library-facets:{locale_id}", compute)
 
     def with_card_fields(self, queryset: QuerySet) -> QuerySet:
         """Annotate what a card shows (summary, image) straight from each page type's table.

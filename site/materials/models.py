@@ -615,6 +615,15 @@ class MaterialIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
             ),
         )
         results.object_list = MATERIAL_TYPES.attach_card_images(results.object_list)
+        # Offer only the options this language's materials have (and any already chosen,
+        # so they can be unticked): the English library has fewer materials than the Chinese.
+        used = MATERIAL_TYPES.facets(locale_id=self.locale_id)
+
+        def offered(kind, options, key=lambda item: item.slug):
+            return [
+                item for item in options if key(item) in used[kind] or key(item) in chosen[kind]
+            ]
+
         query = request.GET.copy()
         query.pop("page", None)
         return self.render(
@@ -624,9 +633,11 @@ class MaterialIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
                 "landing": landing,
                 "chosen": chosen,
                 "fixed": fixed,
-                "format_options": MATERIAL_TYPES.options(MATERIAL_TYPES.library),
-                "scam_type_options": scam_types,
-                "audience_options": audiences,
+                "format_options": offered(
+                    "type", MATERIAL_TYPES.options(MATERIAL_TYPES.library), key=lambda item: item[0]
+                ),
+                "scam_type_options": offered("scam_type", scam_types),
+                "audience_options": offered("audience", audiences),
                 "filter_query": query.urlencode(),
                 "is_filtered": any(chosen.values()),
             },

@@ -57,11 +57,20 @@ def featured_materials(home) -> list:
 
 
 def translated_urls(page: Page, request) -> dict[str, str]:
-    """{language code: URL} of the live versions of `page`, cached per translation group."""
-    return cached(
-        f"materials:translations:{page.translation_key}",
-        lambda: {
-            version.locale.language_code: version.get_url(request)
-            for version in page.get_translations(inclusive=True).live().select_related("locale")
-        },
-    )
+    """{language code: URL} of the live versions of `page`, cached per page and epoch.
+
+    An alias stands for the page it shows: a Chinese alias of a translated guide leads to
+    that guide's English version. An alias is never a version itself: in the English tree,
+    an alias of a Chinese page shows the Chinese text, so it is no English version.
+    """
+
+    def compute():
+        shown = page.alias_of if page.alias_of_id else page
+        versions = (
+            Page.objects.live()
+            .filter(translation_key=shown.translation_key, alias_of__isnull=True)
+            .select_related("locale")
+        )
+        return {version.locale.language_code: version.get_url(request) for version in versions}
+
+    return cached(f"materials:translations:{page.pk}", compute)

@@ -8,6 +8,7 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from materials import selectors
@@ -21,30 +22,48 @@ def section_urls(context) -> dict:
     return selectors.section_urls(context["request"], language_code=translation.get_language())
 
 
+# What the switch says where a page has no version in a language, in that language (the
+# reader who wants English reads English).
+NO_VERSION = {
+    "en": _("This page has no English version."),
+    "zh-hans": _("This page has no Chinese version."),
+}
+HOME_IN = {"en": _("English home page"), "zh-hans": _("Chinese home page")}
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
-    """One link per language; stays on the same page where a translation exists."""
+    """One entry per language: the same page in that language where a live translation
+    exists; where none does, the entry says so (in that language) and offers that
+    language's home page, so the reader is never moved off the page without knowing."""
     request = context["request"]
     page = context.get("page")
     current = translation.get_language()
     urls = selectors.translated_urls(page, request) if isinstance(page, Page) and page.pk else None
+    own = suffix = ""
+    if urls is not None:
+        # A routable page's sub-route (the library's for/elders/) exists in every language.
+        own = page.get_url(request) or ""
+        if own and request.path.startswith(own):
+            suffix = request.path[len(own) :]
     links = []
     for code, name in settings.LANGUAGES:
-        if urls is not None:
-            translated = code in urls
-            url = urls.get(code, f"/{code}/")
+        link = {"code": code, "name": name, "current": code == current, "translated": True}
+        if urls is None:
+            link["url"] = translate_url(request.get_full_path(), code)
+        elif code == current:
+            link["url"] = own + suffix if own else urls.get(code, f"/{code}/")
+        elif code in urls:
+            link["url"] = urls[code] + suffix
         else:
-            translated = True
-            url = translate_url(request.get_full_path(), code)
-        links.append(
-            {
-                "code": code,
-                "name": name,
-                "url": url,
-                "current": code == current,
-                "translated": translated,
-            }
-        )
+            with translation.override(code):
+                link.update(
+                    translated=False,
+                    url=f"/{code}/",
+                    note=str(NO_VERSION.get(code, _("This page has no version in this language."))),
+                    home=str(HOME_IN.get(code, _("Home"))),
+                )
+        links.append(link)
     return links
 
 
