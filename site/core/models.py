@@ -15,7 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .cache_epoch import cached, current_epoch
-from .pages import CachedViewRestrictionsMixin
+from .pages import CachedViewRestrictionsMixin, PinyinSlugMixin
 
 
 class SiteImage(AbstractImage):
@@ -110,7 +110,7 @@ def page_at_path(home: Page, path_components: list[str]) -> tuple:
     return (content_type.app_label, content_type.model, page.pk)
 
 
-class HomePage(CachedViewRestrictionsMixin, Page):
+class HomePage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
     """The front page: featured materials, latest alerts and entry points per audience."""
 
     hero_title = models.CharField(_("hero title"), max_length=120)

@@ -7,6 +7,7 @@ from django.utils import translation
 from wagtail.models import Locale, Page, PageViewRestriction
 
 from .cache_epoch import cached, pinned_epoch
+from .slugs import PinyinSlugPageForm, needs_pinyin_slug, pinyin_slug, unique_slug
 
 PER_PAGE = 12
 
@@ -22,6 +23,31 @@ class CachedViewRestrictionsMixin:
         if pinned_epoch() is None:
             return uncached()
         return cached(f"core:view-restrictions:{self.pk}", lambda: list(uncached()))
+
+
+class PinyinSlugMixin:
+    """Pages whose slug is the pinyin of their Chinese title (core.slugs) unless an editor
+    chose one: filled when the page is validated or saved in the tree, whoever saves it
+    (the admin, an import, a loader). The admin form does the same before the page has a
+    place in the tree."""
+
+    base_form_class = PinyinSlugPageForm
+
+    def full_clean(self, *args, **kwargs):
+        self.fill_pinyin_slug()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        self.fill_pinyin_slug()
+        super().minimal_clean()
+
+    def fill_pinyin_slug(self):
+        if not self.path:  # not in the tree yet: its siblings are unknown
+            return
+        if needs_pinyin_slug(self.slug, self.title, published=bool(self.first_published_at)):
+            base, parent = pinyin_slug(self.title), self.get_parent()
+            if base and parent is not None:
+                self.slug = unique_slug(base, parent=parent, page=self)
 
 
 def exclude_private(queryset: QuerySet) -> QuerySet:

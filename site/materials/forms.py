@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+
+from core.slugs import PinyinSlugPageForm
 
 
 class FeedbackForm(forms.Form):
@@ -15,7 +16,7 @@ class FeedbackForm(forms.Form):
     )
 
 
-class MaterialPageForm(WagtailAdminPageForm):
+class MaterialPageForm(PinyinSlugPageForm):
     """Offers only the scam types and audiences of the page's own language.
 
     A translated page starts out linked to the snippets of the page it was copied from;

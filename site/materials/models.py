@@ -29,7 +29,13 @@ from wagtail.search import index
 from core.blocks import ArticleStreamBlock
 from core.cache_epoch import cached
 from core.fields import optional_foreign_key, optional_yuan
-from core.pages import CachedViewRestrictionsMixin, active_locale_id, exclude_private, paginate
+from core.pages import (
+    CachedViewRestrictionsMixin,
+    PinyinSlugMixin,
+    active_locale_id,
+    exclude_private,
+    paginate,
+)
 from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, plain_text
 
@@ -105,7 +111,7 @@ class Audience(Taxonomy):
         verbose_name_plural = _("audiences")
 
 
-class MaterialPage(CachedViewRestrictionsMixin, Page):
+class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
     """Fields every education material shares (abstract: no table of its own)."""
 
     summary = models.TextField(
@@ -525,7 +531,7 @@ class AlertPage(MaterialPage):
 AlertPage.edit_handler = AlertPage.build_edit_handler()
 
 
-class AlertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
+class AlertIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """Alerts, newest first, with RSS and Atom feeds."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -556,7 +562,7 @@ class AlertIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
         return AlertAtomFeed(self)(request)
 
 
-class MaterialIndexPage(CachedViewRestrictionsMixin, RoutablePageMixin, Page):
+class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePageMixin, Page):
     """The materials library, with filters, and landing pages per audience and scam type."""
 
     intro = models.TextField(_("introduction"), blank=True)

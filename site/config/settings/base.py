@@ -350,6 +350,9 @@ WAGTAILIMAGES_IMAGE_FORM_BASE = "core.forms.SiteImageForm"  # bombs refused, GPS
 WAGTAILDOCS_SERVE_METHOD = "direct"
 # Wagtail's database backend, tokenising Chinese as the public search does (core.search_backend).
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search_backend"}}
+# Slugs stay ASCII: the admin's script drops what it cannot transliterate and the page
+# fills in the pinyin of a Chinese title (core.slugs); Chinese slugs percent-encode.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
