@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
+from .translations import TranslationReportMenuItem, TranslationReportView
 from .viewsets import FeedbackViewSet, ReviewDueReportView, TaxonomyViewSetGroup
 
 register_snippet(TaxonomyViewSetGroup)
@@ -30,4 +31,31 @@ def register_review_due_menu_item():
         name="materials-review-due",
         icon_name="time",
         order=1150,
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_translation_report_urls():
+    return [
+        path(
+            "reports/translation-status/",
+            TranslationReportView.as_view(),
+            name="materials_translation_status",
+        ),
+        path(
+            "reports/translation-status/results/",
+            TranslationReportView.as_view(results_only=True),
+            name="materials_translation_status_results",
+        ),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_report_menu_item():
+    return TranslationReportMenuItem(
+        _("Translation status"),
+        reverse("materials_translation_status"),
+        name="materials-translation-status",
+        icon_name="wagtail-localize-language",
+        order=1160,
     )
