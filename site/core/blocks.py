@@ -4,7 +4,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.images.blocks import ImageBlock
+from wagtail.models import Locale
 
+from .cache_epoch import cached
 from .pages import active_locale_id
 from .rich_text import SanitisedRichTextBlock
 
@@ -96,15 +98,36 @@ AUTONYMS = {"zh-hans": "中文", "en": "English"}
 
 
 def in_reader_language(page):
-    """The live translation of `page` in the active language, or `page` itself with the
-    language code it is in when it has none (the link then says so): a guide translated
-    into English plays the English version of its video where there is one."""
-    shown = page.localized.specific
-    if shown.alias_of_id and shown.locale_id != page.locale_id:
-        shown = page  # an alias in the reader's tree shows the same untranslated text
-    if shown.locale_id == active_locale_id():
-        return shown, None
-    return shown, shown.locale.language_code
+    """(page to show, language code to mark it with): the live translation of `page` in
+    the active language, or `page` itself with its language when it has none, so a guide
+    translated into English plays the English version of its video where there is one.
+    An alias is never taken for a translation: it shows the untranslated text.
+
+    One query per page and language, kept until the next publish (a body is rendered more
+    than once: its reading time counts the rendered text)."""
+    locale_id = active_locale_id()
+    if locale_id is None or page.locale_id == locale_id:
+        return page, None
+
+    def compute():
+        translation = (
+            type(page)
+            .objects.live()
+            .filter(translation_key=page.translation_key, locale_id=locale_id)
+            .filter(alias_of__isnull=True)
+            .first()
+        )
+        return translation, None if translation else language_codes().get(page.locale_id)
+
+    translation, language = cached(f"core:in-language:{page.pk}:{locale_id}", compute)
+    return translation or page, language
+
+
+def language_codes() -> dict[int, str]:
+    """{locale id: language code}, cached (locales almost never change)."""
+    return cached(
+        "core:locale-codes", lambda: dict(Locale.objects.values_list("pk", "language_code"))
+    )
 
 
 class VideoBlock(blocks.StructBlock):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.cache_epoch import bump_epoch
 from tests import factories
 
 NO_ENGLISH = "This page has no English version"
@@ -303,3 +304,19 @@ def test_library_filter_options_cost_at_most_one_query(client, bilingual_library
     with CaptureQueriesContext(connection) as again:
         client.get("/en/materials/", {"page": 2})
     assert not [q for q in again if "UNION" in q["sql"]]  # cached until the next publish
+
+
+def test_embedded_videos_cost_at_most_one_query_each_in_the_other_language(
+    client, guide_with_videos
+):
+    def queries_for(url):
+        client.get(url)  # warm per-process caches (content types, site root paths)
+        bump_epoch()  # the body renders afresh, as after a publish
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    chinese = queries_for(guide_with_videos["guide"].url)
+    english = queries_for(guide_with_videos["guide_en"].url)
+    # The English home (routing), one lookup per video, the locales' language codes once.
+    assert english - chinese <= 1 + 2 + 1, (chinese, english)
