@@ -64,7 +64,26 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Shown in the footer, e.g. the anti-fraud centre that runs the site."),
     )
 
-    panels = [FieldPanel("hotline"), FieldPanel("emergency_number"), FieldPanel("organisation")]
+    icp_filing = models.CharField(
+        _("ICP filing number"),
+        max_length=64,
+        blank=True,
+        help_text=_("In the footer, linked to the MIIT filing system, e.g. 浙ICP备12345678号-1."),
+    )
+    police_filing = models.CharField(
+        _("public security filing number"),
+        max_length=64,
+        blank=True,
+        help_text=_("Shown in the footer, e.g. 浙公网安备33010802012345号."),
+    )
+
+    panels = [
+        FieldPanel("hotline"),
+        FieldPanel("emergency_number"),
+        FieldPanel("organisation"),
+        FieldPanel("icp_filing"),
+        FieldPanel("police_filing"),
+    ]
 
     class Meta:
         verbose_name = _("site settings")
