@@ -1,10 +1,17 @@
 """Load the demo site from fixtures/demo/: media, snippets, pages in Chinese and English.
 
+English versions are made through wagtail-localize, as a translator's would be: the
+Chinese page or snippet becomes a TranslationSource, the fixture's English fills its
+segments (matched by field and block path), and the translation is saved from them. So
+each English page or snippet is a synced translation that opens in the localize editor.
+
 Safe to run again: content is created once (detected by the Chinese home page), accounts and
 settings are brought back to their documented state, and the search index is rebuilt.
 """
 
 import json
+import re
+from collections import defaultdict
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -17,8 +24,17 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
+from wagtail.fields import StreamField
 from wagtail.images import get_image_model
 from wagtail.models import Locale, Page, Site
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
+from wagtail_localize.segments.extract import extract_segments
+from wagtail_localize.segments.types import StringSegmentValue
 
 from core.models import HomeFeaturedItem, HomePage, SiteSettings
 from materials.models import (
@@ -36,6 +52,7 @@ from materials.models import (
 
 DEFAULT_CONTENT = Path(settings.BASE_DIR) / "fixtures" / "demo" / "content.json"
 ZH, EN = "zh-hans", "en"
+CJK = re.compile(r"[\u3400-\u9fff]")
 
 # Local-only demo accounts (documented in the README). Never use these in production.
 DEMO_USERS = [
@@ -94,21 +111,67 @@ class Command(BaseCommand):
         """Create and publish the English version when the spec has an English title."""
         if not self.text(spec.get("title"), EN):
             return None
-        translated = page.copy_for_translation(self.en, copy_parents=True)
+        english = type(page).objects.get(pk=page.pk)  # the Chinese page, in English below
         for field in fields:
-            value = spec.get(field)
-            en_value = self.text(value, EN)
+            en_value = self.text(spec.get(field), EN)
             if en_value:
-                setattr(translated, field, en_value)
-        translated.title = self.text(spec["title"], EN)
+                setattr(english, field, en_value)
+        english.title = self.text(spec["title"], EN)
         for key, value in (extra or {}).items():
-            setattr(translated, key, value)
-        translated.save()
-        return self.publish(translated)
+            if key in self.stream_fields(page):
+                chinese = list(getattr(english, key).raw_data)  # as saved, with ids
+                value = json.dumps(with_ids_of(json.loads(value), chinese), ensure_ascii=False)
+            setattr(english, key, value)
+        translated = self.translate_with_localize(page, english)
+        translated.get_latest_revision().publish()
+        translated.refresh_from_db()
+        return translated
+
+    @staticmethod
+    def stream_fields(instance) -> list[str]:
+        return [f.name for f in instance._meta.fields if isinstance(f, StreamField)]
+
+    def translate_with_localize(self, source_instance, english_instance):
+        """The English version of SOURCE_INSTANCE made by wagtail-localize from the strings
+        of ENGLISH_INSTANCE (the same object with English values): a page is saved as a
+        draft of its translation, a snippet saved."""
+        source, _ = TranslationSource.get_or_create_from_instance(source_instance)
+        translation, _ = Translation.objects.get_or_create(source=source, target_locale=self.en)
+        english = defaultdict(list)
+        for segment in extract_segments(english_instance):
+            if isinstance(segment, StringSegmentValue):
+                english[segment.path].append(segment.string.data)
+        used = defaultdict(int)
+        segments = StringSegment.objects.filter(source=source).select_related("string", "context")
+        for segment in segments.order_by("order"):
+            path = segment.context.path
+            texts, index = english[path], used[path]
+            used[path] += 1
+            if index >= len(texts):
+                raise CommandError(f"{source_instance}: {path} has fewer parts in English")
+            if texts[index] == segment.string.data and CJK.search(texts[index]):
+                continue  # no English in the fixture: the translator's to do
+            StringTranslation.objects.update_or_create(
+                translation_of_id=segment.string_id,
+                locale=self.en,
+                context_id=segment.context_id,
+                defaults={
+                    "data": texts[index],
+                    "translation_type": StringTranslation.TRANSLATION_TYPE_MANUAL,
+                },
+            )
+        for path, texts in english.items():
+            if used[path] != len(texts):
+                raise CommandError(f"{source_instance}: {path} has more parts in English")
+        is_page = isinstance(source_instance, Page)
+        translation.save_target(publish=not is_page)  # a page's draft is published by us
+        translated = source_instance.get_translation(self.en)
+        return translated.specific if is_page else translated
 
     # --- loading ---------------------------------------------------------------------------
     def load_content(self, data):
         self.images = {key: self.make_image(spec) for key, spec in data.get("images", {}).items()}
+        self.image_alts = {key: spec["alt"] for key, spec in data.get("images", {}).items()}
         self.scam_types = self.make_taxonomy(ScamType, data["scam_types"])
         self.audiences = self.make_taxonomy(Audience, data["audiences"])
 
@@ -181,10 +244,10 @@ class Command(BaseCommand):
                 sort_order=order,
             )
             if self.text(spec["name"], EN):
-                translated = item.copy_for_translation(self.en)
-                translated.name = self.text(spec["name"], EN)
-                translated.description = self.text(spec.get("description"), EN)
-                translated.save()
+                english = model.objects.get(pk=item.pk)
+                english.name = self.text(spec["name"], EN)
+                english.description = self.text(spec.get("description"), EN)
+                self.translate_with_localize(item, english)
             result[spec["slug"]] = item
         return result
 
@@ -244,6 +307,10 @@ class Command(BaseCommand):
     def add_material(self, parent, page, spec, translated_fields, extra_en=None):
         page.scam_types = [self.scam_types[slug] for slug in spec.get("scam_types", [])]
         page.audiences = [self.audiences[slug] for slug in spec.get("audiences", [])]
+        for name in self.stream_fields(page):
+            # Bind every block, so lists are saved with item ids: localize translates
+            # list items only in that form (its extract_segments skips plain lists).
+            list(getattr(page, name))
         parent.add_child(instance=page)
         self.publish(page)
         translated = self.translate(page, spec, ["summary", *translated_fields], extra=extra_en)
@@ -253,6 +320,10 @@ class Command(BaseCommand):
             moment = timezone.make_aware(datetime.combine(date.fromisoformat(published), time(9)))
             Page.objects.filter(pk__in=[p.pk for p in (page, translated) if p]).update(
                 first_published_at=moment, last_published_at=moment
+            )
+            # ...and translated then too, so that the translation report counts it current
+            TranslationSource.objects.filter(object_id=page.translation_key, locale=self.zh).update(
+                last_updated_at=moment
             )
         return page
 
@@ -282,8 +353,9 @@ class Command(BaseCommand):
             )
         return self.add_material(parent, page, spec, ["transcript"])
 
-    def stream(self, blocks):
-        """Demo block JSON with image keys and video slugs turned into ids."""
+    def stream(self, blocks, locale=ZH):
+        """Demo block JSON with image keys and video slugs turned into ids (and the
+        image's alt text in LOCALE)."""
         result = []
         for block in blocks:
             value = block["value"]
@@ -292,7 +364,7 @@ class Command(BaseCommand):
                 value = {
                     "image": {
                         "image": image.pk,
-                        "alt_text": image.description,
+                        "alt_text": self.text(self.image_alts[value["image"]], locale)[:255],
                         "decorative": False,
                     },
                     "caption": value.get("caption", ""),
@@ -308,7 +380,7 @@ class Command(BaseCommand):
             listing_image=self.images.get(spec.get("listing_image")),
             body=self.stream(spec["body"][ZH]),
         )
-        extra = {"body": self.stream(spec["body"][EN])} if EN in spec["body"] else None
+        extra = {"body": self.stream(spec["body"][EN], EN)} if EN in spec["body"] else None
         return self.add_material(parent, page, spec, [], extra_en=extra)
 
     def make_case(self, parent, spec):
@@ -376,3 +448,31 @@ class Command(BaseCommand):
             "Demo accounts: "
             + ", ".join(f"{name} / {password}" for name, password, _, _ in DEMO_USERS)
         )
+
+
+def with_ids_of(english, chinese):
+    """ENGLISH stream data (the fixture's) with the block and list-item ids of the saved
+    CHINESE data in the same places, so that each English string lands on the path of the
+    Chinese one it translates. Plain lists become list items in the block format."""
+    if isinstance(english, list) and isinstance(chinese, list):
+        result = []
+        for index, item in enumerate(english):
+            twin = chinese[index] if index < len(chinese) else None
+            if isinstance(twin, dict) and "id" in twin:
+                if isinstance(item, dict) and "type" in item and "value" in item:
+                    item = {
+                        **item,
+                        "id": twin["id"],
+                        "value": with_ids_of(item["value"], twin["value"]),
+                    }
+                else:
+                    item = {
+                        "type": "item",
+                        "value": with_ids_of(item, twin["value"]),
+                        "id": twin["id"],
+                    }
+            result.append(item)
+        return result
+    if isinstance(english, dict) and isinstance(chinese, dict):
+        return {key: with_ids_of(value, chinese.get(key)) for key, value in english.items()}
+    return english
