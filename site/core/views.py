@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from .context_processors import CARE_MODE_COOKIE
 from .pages import exclude_private
@@ -104,20 +104,27 @@ def healthz(request):
     )
 
 
-# What the 404 page says before the link to the page in the one language it exists in.
+# What the 404 page says before the link to the page in the one language it exists in,
+# and before the link to the page in the reader's language at another address.
 ONLY_IN = {
     "zh-hans": _("This page is only in Chinese:"),
     "en": _("This page is only in English:"),
+}
+VERSION_HERE = {
+    "zh-hans": _("The Chinese version of this page is here:"),
+    "en": _("The English version of this page is here:"),
 }
 LANG_ATTRIBUTE = {"zh-hans": "zh-Hans"}
 
 
 def version_elsewhere(request) -> Page | None:
-    """The live public page at the same address under another language's home page.
+    """The live public page an address names, when it is not in the address's language.
 
     /en/materials/pension-scams/ of a guide never translated (or translated only in a
     draft) names the Chinese guide at /zh-hans/materials/pension-scams/: translations keep
-    the path of the page they were made from. None when there is no such page.
+    the path of the page they were made from. If that page has a live translation in the
+    address's language after all (a translator gave it its own slug), that one is given.
+    None when the address names no page.
     """
     language = translation.get_language_from_path(request.path_info)
     if not language:
@@ -135,13 +142,16 @@ def version_elsewhere(request) -> Page | None:
         .live()
         .exclude(locale__language_code=language)
     )
-    candidates = exclude_private(
-        Page.objects.live().filter(
-            url_path__in=[home.url_path + rest for home in homes.only("url_path")],
-            alias_of__isnull=True,
-        )
+    public = exclude_private(Page.objects.live().filter(alias_of__isnull=True))
+    found = (
+        public.filter(url_path__in=[home.url_path + rest for home in homes.only("url_path")])
+        .order_by("depth", "pk")
+        .first()
     )
-    return candidates.select_related("locale").order_by("depth", "pk").first()
+    if found is None:
+        return None
+    here = public.filter(translation_key=found.translation_key, locale__language_code=language)
+    return here.first() or found
 
 
 def page_not_found(request, exception=None):
@@ -151,12 +161,16 @@ def page_not_found(request, exception=None):
     page = version_elsewhere(request)
     context = {"request_path": request.path}
     if page is not None:
-        code = page.locale.language_code
+        code = Locale.objects.filter(pk=page.locale_id).values_list("language_code", flat=True)[0]
+        if code == translation.get_language():
+            message = VERSION_HERE.get(code, _("This page is here:"))
+        else:
+            message = ONLY_IN.get(code, _("This page exists in another language:"))
         context["elsewhere"] = {
             "title": page.title,
             "url": page.get_url(request),
             "code": LANG_ATTRIBUTE.get(code, code),
-            "message": ONLY_IN.get(code, _("This page exists in another language:")),
+            "message": message,
         }
     body = loader.render_to_string("404.html", context, request)
     return HttpResponseNotFound(body)

@@ -175,6 +175,25 @@ def test_chinese_url_of_an_english_only_page_is_a_404_linking_the_english_page(c
     assert re.search(r'<a href="/en/materials/fake-police-calls/"[^>]*hreflang="en"', html)
 
 
+def test_english_url_of_a_page_translated_under_another_slug_links_the_translation(
+    client, pages, en
+):
+    """Chinese titles get pinyin slugs and translators may choose English ones: swapping
+    the language in the address then misses the English page; the 404 names it."""
+    chinese = factories.GuidePageFactory(
+        parent=pages["translated"].get_parent(), title="养老金骗局", slug="yanglaojin-pianju"
+    )
+    english = chinese.copy_for_translation(en)
+    english.title, english.slug = "Pension scams", "pension-scam-calls"
+    english.save_revision().publish()
+    response = client.get("/en/materials/yanglaojin-pianju/")
+    assert response.status_code == 404
+    html = main_content(response)
+    assert "The English version of this page is here:" in html
+    assert re.search(r'<a href="/en/materials/pension-scam-calls/"[^>]*hreflang="en"', html)
+    assert "/zh-hans/materials/yanglaojin-pianju/" not in html
+
+
 def test_a_404_links_no_draft_private_or_unknown_page(client, site_tree, pages):
     draft = factories.GuidePageFactory(parent=site_tree["library"], slug="unready", live=False)
     assert draft.slug == "unready"
