@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page, Revision, WorkflowState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+from wagtail_localize.models import Translation
 
 from tests import factories
 
@@ -199,7 +200,7 @@ def test_editor_reopens_a_scheduled_tagged_guide(client, site_tree, editor, mode
 
 
 def test_editor_opens_a_fresh_translation_of_a_tagged_guide(
-    client, site_tree, english_tree, editor, admin_user, guide
+    client, site_tree, english_tree, editor, guide
 ):
     en = site_tree["locales"]["en"]
     police_en = site_tree["police"].copy_for_translation(en)
@@ -209,11 +210,16 @@ def test_editor_opens_a_fresh_translation_of_a_tagged_guide(
     elders_en.name = "Older people"
     elders_en.save()
 
-    client.force_login(admin_user)  # simple_translation's "Translate" (zh-hans → en)
-    response = client.post(f"/admin/translation/submit/page/{guide.pk}/", {"locales": [en.pk]})
+    client.force_login(editor)  # wagtail-localize's "Translate this page" (zh-hans → en)
+    response = client.post(f"/admin/localize/submit/page/{guide.pk}/", {"locales": [en.pk]})
     assert response.status_code == 302
     translated = Page.objects.get(translation_key=guide.translation_key, locale=en).specific
     assert translated.latest_revision is not None
+    # A synced translation opens in the localize editor; "Stop synced translation" gives
+    # the page back to Wagtail's own form, which this test is about.
+    translation = Translation.objects.get(source__object_id=guide.translation_key)
+    response = client.post(f"/admin/localize/translate/{translation.pk}/disable/")
+    assert response.status_code == 302
 
     client.force_login(editor)
     # The copy still points at the Chinese snippets; the form offers their English twins.
