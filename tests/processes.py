@@ -1,6 +1,7 @@
 """Helpers for tests that run the project, or a server it needs, in another process."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -68,3 +69,41 @@ def gunicorn_command(port: int, *options: str) -> list[str]:
         "--log-level",
         "warning",
     ]
+
+
+def redis_server_command(port: int, workdir, *options: str) -> list[str]:
+    """A throwaway redis-server on 127.0.0.1:PORT that writes nothing to disk (files, if
+    any, in WORKDIR); OPTIONS (e.g. "--maxmemory", "64mb") are passed on."""
+    return [
+        shutil.which("redis-server"),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(workdir),
+        *options,
+    ]
+
+
+def site_env(workdir: Path, settings: str, database_url: str, **extra: str) -> dict:
+    """The environment of a site served from WORKDIR (media, static and private files
+    there) with SETTINGS against DATABASE_URL, as a fault test runs it; EXTRA on top."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
+        "DJANGO_SETTINGS_MODULE": settings,
+        "SECRET_KEY": "fault-test-only-secret-key-not-for-production-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": str(workdir / "media"),
+        "STATIC_ROOT": str(workdir / "static"),
+        "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, gunicorn_command
+from tests.processes import free_port, gunicorn_command, site_env
 
 try:
     import psycopg
@@ -274,21 +274,13 @@ def fault_server(postgres):
     workdir = postgres.workdir / "site"
     (workdir / "static").mkdir(parents=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
-        "DJANGO_SETTINGS_MODULE": "tests.faults.fault_settings",
-        "SECRET_KEY": "fault-test-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": postgres.url,
-        "CONN_MAX_AGE": "600",
-        "PAGE_CACHE_SECONDS": "0",  # every request must reach the database
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = site_env(
+        workdir,
+        "tests.faults.fault_settings",
+        postgres.url,
+        CONN_MAX_AGE="600",
+        PAGE_CACHE_SECONDS="0",  # every request must reach the database
+    )
     env.pop("REDIS_URL", None)  # tasks inline, locmem cache: only the database can fail
     migrate = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],

@@ -12,7 +12,6 @@ with FANGZHA_REQUIRE_SERVICES=1 (CI's PostgreSQL + Redis lane).
 
 import contextlib
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -26,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.conftest import ROOT, _skip_or_fail, _tail
-from tests.processes import free_port, gunicorn_command
+from tests.processes import free_port, gunicorn_command, redis_server_command, site_env
 
 pytestmark = pytest.mark.postgres
 
@@ -53,23 +52,9 @@ class RedisServer:
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-                "--maxmemory",
-                "64mb",
-                "--maxmemory-policy",
-                "allkeys-lru",
-            ],
+            redis_server_command(
+                self.port, self.workdir, "--maxmemory", "64mb", "--maxmemory-policy", "allkeys-lru"
+            ),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -152,22 +137,14 @@ def site(postgres, redis):
     workdir = postgres.workdir / "redis-site"
     (workdir / "static").mkdir(parents=True)
     port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "site")]),
-        "DJANGO_SETTINGS_MODULE": "tests.faults.redis_fault_settings",
-        "SECRET_KEY": "fault-test-only-secret-key-not-for-production-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": postgres.url,
-        "REDIS_URL": redis.url,
-        "PAGE_CACHE_SECONDS": "600",
-        "CACHE_CIRCUIT_OPEN_SECONDS": str(OPEN_SECONDS),
-        "MEDIA_ROOT": str(workdir / "media"),
-        "STATIC_ROOT": str(workdir / "static"),
-        "PRIVATE_MEDIA_ROOT": str(workdir / "private"),
-        "LOG_LEVEL": "WARNING",
-    }
+    env = site_env(
+        workdir,
+        "tests.faults.redis_fault_settings",
+        postgres.url,
+        REDIS_URL=redis.url,
+        PAGE_CACHE_SECONDS="600",
+        CACHE_CIRCUIT_OPEN_SECONDS=str(OPEN_SECONDS),
+    )
     manage = [sys.executable, str(ROOT / "manage.py")]
     setup = (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"])
     for command in (*setup, ["shell", "-c", SETUP]):

@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 
 from tests.celery_broker import restore_broker, use_broker
-from tests.processes import free_port
+from tests.processes import free_port, redis_server_command
 
 ROOT = Path(__file__).resolve().parents[2]
 QUEUES = "default,imports,media"
@@ -60,19 +60,7 @@ def redis_url():
     port = free_port()
     workdir = tempfile.mkdtemp(prefix="fangzha-redis-")
     server = subprocess.Popen(  # noqa: S603
-        [
-            shutil.which("redis-server"),
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            workdir,
-        ],
+        redis_server_command(port, workdir),
         stdout=subprocess.DEVNULL,
     )
     _wait_for_port(port, server)
