@@ -74,6 +74,10 @@ class Figures(Schema):
     attendance: int
     materials_distributed: int
     warnings: int
+    help_requests: int = Field(description="People who asked for help (求助).")
+    videos_screened: int
+    staff_count: int = Field(description="Staff deployed, summed over events.")
+    partner_events: int = Field(description="Events run with partner organisations.")
     qr_scans: int
     unique_visitors: int
     money_protected_yuan: str = MONEY

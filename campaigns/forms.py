@@ -1,17 +1,28 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import permissions
-from .models import Campaign, Team
+from .models import ATTENDANCE_SANITY_BOUND, Campaign, Team
 from .reach import ReachFilters
 
 
 class OutreachEventForm(WagtailAdminModelForm):
-    """Offers only the user's own teams and their campaigns."""
+    """Offers only the user's own teams and their campaigns. Attendance above the sanity
+    bound, new or changed, is saved only once the coordinator ticks the box that appears
+    with the error."""
+
+    confirm_attendance = forms.BooleanField(
+        label=_("I have checked this figure: the attendance is correct"),
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self._attendance_needs_confirmation():
+            self.fields.pop("confirm_attendance", None)  # its panel is hidden then
         user = self.for_user
         if user is None:
             return
@@ -19,6 +30,44 @@ class OutreachEventForm(WagtailAdminModelForm):
             self.fields["team"].queryset = permissions.visible_teams(user)
         if "campaign" in self.fields:
             self.fields["campaign"].queryset = permissions.visible_campaigns(user)
+        if "participants" in self.fields:
+            teams = permissions.visible_teams(user)
+            self.fields["participants"].queryset = (
+                get_user_model()
+                .objects.filter(Q(teams__in=teams) | Q(led_teams__in=teams) | Q(pk=user.pk))
+                .distinct()
+                .order_by("username")
+            )
+
+    def _posted_attendance(self) -> int | None:
+        if not self.is_bound:
+            return None
+        try:
+            return int(str(self.data.get(self.add_prefix("attendance"), "")).strip())
+        except ValueError:
+            return None
+
+    def _attendance_needs_confirmation(self) -> bool:
+        """Above the bound and not the figure already stored (confirmed back then)."""
+        posted = self._posted_attendance()
+        if posted is None or posted <= ATTENDANCE_SANITY_BOUND:
+            return False
+        return self.instance.pk is None or posted != self.instance.attendance
+
+    def clean(self):
+        cleaned = super().clean()
+        if "confirm_attendance" in self.fields and not cleaned.get("confirm_attendance"):
+            attendance = cleaned.get("attendance")
+            if attendance is not None and attendance > ATTENDANCE_SANITY_BOUND:
+                self.add_error(
+                    "attendance",
+                    _(
+                        "Attendance %(n)s exceeds %(bound)s, far more than an event "
+                        "usually reaches: please confirm (tick the box below) or correct it."
+                    )
+                    % {"n": attendance, "bound": ATTENDANCE_SANITY_BOUND},
+                )
+        return cleaned
 
 
 class ReviewForm(forms.Form):
@@ -27,6 +76,16 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    confirm_flagged = forms.BooleanField(
+        label=_("I have checked the attendance above the sanity bound and approve it"),
+        required=False,
+    )
+
+    def __init__(self, *args, confirm_flagged: bool = False, **kwargs):
+        """``confirm_flagged``: approving an event whose attendance is flagged."""
+        super().__init__(*args, **kwargs)
+        if not confirm_flagged:
+            del self.fields["confirm_flagged"]
 
 
 class ReachFilterForm(forms.Form):

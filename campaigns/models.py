@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 
@@ -203,6 +203,13 @@ class OutreachEvent(ClusterableModel):
         _("money protected (yuan)"), validators=[MinValueValidator(0)]
     )
     staff_count = models.PositiveSmallIntegerField(_("staff"), default=1)
+    participants = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team members present"),
+        help_text=_("Who of the team took part; they do not approve this event themselves."),
+    )
     partners = models.CharField(_("partner organisations"), max_length=255, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     external_id = models.CharField(
@@ -252,7 +259,13 @@ class OutreachEvent(ClusterableModel):
         ]
 
     def __str__(self):
-        return f"{self.venue.name} · {self.starts_at:%Y-%m-%d}"
+        return f"{self.venue.name} · {self.event_date:%Y-%m-%d}"  # the local day, not UTC's
+
+    @property
+    def attendance_flagged(self) -> bool:
+        """Attendance above the sanity bound: confirmed by the coordinator when recorded,
+        and by the reviewer when approved."""
+        return self.needs_review or (self.attendance or 0) > ATTENDANCE_SANITY_BOUND
 
     @property
     def event_date(self):
@@ -275,7 +288,14 @@ class OutreachEvent(ClusterableModel):
                 "The audience breakdown adds up to %(breakdown)s, more than the %(total)s "
                 "people reached."
             ) % {"breakdown": breakdown, "total": self.attendance or 0}
-        if self.campaign_id and self.starts_at:
+        site_zone = timezone.get_default_timezone()  # settings.TIME_ZONE, not UTC
+        today = timezone.localdate(timezone=site_zone)
+        if self.starts_at and timezone.localtime(self.starts_at, site_zone).date() > today:
+            errors["starts_at"] = _(
+                "%(day)s is after today (%(today)s): only events that have taken place "
+                "can be recorded."
+            ) % {"day": timezone.localtime(self.starts_at, site_zone).date(), "today": today}
+        elif self.campaign_id and self.starts_at:
             campaign = self.campaign
             day = self.event_date
             if not (campaign.start_date <= day <= campaign.end_date):
@@ -447,6 +467,9 @@ class DailyReach(models.Model):
     materials_distributed = models.BigIntegerField(default=0)
     warnings = models.BigIntegerField(default=0)
     help_requests = models.BigIntegerField(default=0)
+    videos_screened = models.BigIntegerField(default=0)
+    staff_count = models.BigIntegerField(default=0)
+    partner_events = models.IntegerField(default=0)
     money_protected_yuan = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     headcount_events = models.IntegerField(default=0)
     sign_in_events = models.IntegerField(default=0)

@@ -26,6 +26,7 @@ What each role sees:
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
@@ -187,6 +188,42 @@ def can_review_event(user, event) -> bool:
     if event.status not in (EventStatus.SUBMITTED, EventStatus.APPROVED):
         return False
     return is_manager(user) or event.team_id in led_team_ids(user)
+
+
+def event_authors(event) -> set[int]:
+    """Who recorded the event or took part in it (ids): they do not approve it (four eyes)."""
+    authors = {user.pk for user in event.participants.all()} if event.pk else set()
+    if event.created_by_id:
+        authors.add(event.created_by_id)
+    return authors
+
+
+def event_reviewers(event) -> QuerySet:
+    """Active users who may approve or return the event: its team's lead (holding the
+    lead role) and the campaign managers, superusers included."""
+    users = get_user_model().objects.filter(is_active=True)
+    lead = Q(pk=event.team.lead_id, groups__name=TEAM_LEADS) if event.team.lead_id else Q()
+    managers = Q(is_superuser=True) | Q(groups__name=MANAGERS)
+    return users.filter(lead | managers if lead else managers).distinct()
+
+
+def other_reviewers(user, event) -> QuerySet:
+    """Those who could approve the event instead of ``user``: reviewers who neither
+    recorded it nor took part in it."""
+    return event_reviewers(event).exclude(pk=user.pk).exclude(pk__in=event_authors(event))
+
+
+def four_eyes_waived(user, event) -> bool:
+    """The user recorded or took part in the event, and nobody else can approve it (the
+    fallback: they may, and the approval's history says so)."""
+    return user.pk in event_authors(event) and not other_reviewers(user, event).exists()
+
+
+def can_approve_event(user, event) -> bool:
+    """Review rights, and four eyes: not one's own event while someone else can approve it."""
+    if not can_review_event(user, event):
+        return False
+    return user.pk not in event_authors(event) or not other_reviewers(user, event).exists()
 
 
 def can_delete_event(user, event) -> bool:

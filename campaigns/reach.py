@@ -41,7 +41,7 @@ LEDGER_COUNTS = (
     "materials_distributed",
     "warnings",
 )
-SUMMED_FIELDS = (*LEDGER_COUNTS, "help_requests")
+SUMMED_FIELDS = (*LEDGER_COUNTS, "help_requests", "videos_screened", "staff_count")
 METHOD_COLUMNS = {
     CountMethod.HEADCOUNT: "headcount_events",
     CountMethod.SIGN_IN: "sign_in_events",
@@ -51,6 +51,7 @@ METHOD_COLUMNS = {
 FIGURES = (
     "events",
     *SUMMED_FIELDS,
+    "partner_events",  # events with at least one partner organisation named
     "money_protected_yuan",
     *METHOD_COLUMNS.values(),
 )
@@ -60,6 +61,10 @@ REPORT_FIGURES = (
     "attendance",
     "materials_distributed",
     "warnings",
+    "help_requests",
+    "videos_screened",
+    "staff_count",
+    "partner_events",
     "money_protected_yuan",
     "qr_scans",
     "unique_visitors",
@@ -123,6 +128,7 @@ def contribution_of(
     format,
     attendance_method,
     money_protected_yuan,
+    partners="",
     venue=None,
     materials=None,
     **values,
@@ -137,6 +143,7 @@ def contribution_of(
     )
     numbers = {name: values[name] or 0 for name in SUMMED_FIELDS}
     numbers["events"] = 1
+    numbers["partner_events"] = 1 if (partners or "").strip() else 0
     numbers["money_protected_yuan"] = money_protected_yuan or Decimal(0)
     numbers[METHOD_COLUMNS[attendance_method]] = 1
     return Contribution(
@@ -163,6 +170,7 @@ ROLLUP_SOURCE_FIELDS = (
     "format",
     "attendance_method",
     "money_protected_yuan",
+    "partners",
     *SUMMED_FIELDS,
 )
 
@@ -290,6 +298,7 @@ def rollup_rows_from_events() -> list[DailyReach]:
     sums = {
         **{name: Sum(name) for name in (*SUMMED_FIELDS, "money_protected_yuan")},
         "events": Count("pk"),
+        "partner_events": Count("pk", filter=~Q(partners__regex=r"^\s*$")),
         "headcount_events": Count("pk", filter=Q(attendance_method=CountMethod.HEADCOUNT)),
         "sign_in_events": Count("pk", filter=Q(attendance_method=CountMethod.SIGN_IN)),
         "estimate_events": Count("pk", filter=Q(attendance_method=CountMethod.ESTIMATE)),

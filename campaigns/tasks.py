@@ -57,15 +57,15 @@ def send_weekly_summary(team_id: int, week_start: str) -> bool:
     if not lead.email or not lead.is_active:
         return False
     end = start + datetime.timedelta(days=6)
+    report = reach_report(user=lead, filters=ReachFilters(team=team, date_from=start, date_to=end))
     with translation.override("zh-hans"):
         context = {
             "team": team,
             "lead": lead,
             "week_start": start,
             "today": end + datetime.timedelta(days=1),
-            "report": reach_report(
-                user=lead, filters=ReachFilters(team=team, date_from=start, date_to=end)
-            ),
+            "report": report,
+            "money_protected": f"{report['totals']['money_protected_yuan']:,.2f}",
             "pending": pending_events(user=lead, filters=ReachFilters(team=team)),
         }
         subject = render_to_string("campaigns/email/weekly_subject.txt", context).strip()

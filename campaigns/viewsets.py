@@ -8,12 +8,20 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+)
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -27,7 +35,15 @@ from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
-from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
+from .models import (
+    ATTENDANCE_SANITY_BOUND,
+    Campaign,
+    EventStatus,
+    OutreachEvent,
+    Team,
+    TrackedLink,
+    Venue,
+)
 
 
 class ScopedObjectMixin:
@@ -88,9 +104,53 @@ class EventScope:
     scope = staticmethod(permissions.visible_events)
 
 
+class FlagColumn(Column):
+    """需核查: attendance above the sanity bound, for the lead to check before approving."""
+
+    def get_value(self, instance):
+        if not instance.attendance_flagged:
+            return ""
+        return format_html(
+            '<span class="w-status w-status--label flagged-attendance">{}</span>',
+            _("flagged for review"),
+        )
+
+
+def yuan_to_the_fen(amount) -> str:
+    """38,600.50 (the same in Chinese); — when nothing was recorded."""
+    return "—" if amount is None else f"{amount:,.2f}"
+
+
+class YuanColumn(Column):
+    """Money to the fen with thousands separators (38,600.50); — when not recorded."""
+
+    def get_value(self, instance):
+        return yuan_to_the_fen(super().get_value(instance))
+
+
+# Shown in the events list with ?figures=all (the header's "All figures" button).
+MORE_EVENT_COLUMNS = (
+    ("help_requests", _("Asked for help")),
+    ("videos_screened", _("Videos screened")),
+    ("staff_count", _("Staff")),
+    ("partners", _("Partner organisations")),
+)
+
+
 class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("venue", "team", "campaign")
+
+    @property
+    def all_figures(self) -> bool:
+        return self.request.GET.get("figures") == "all"
+
+    @cached_property
+    def columns(self):
+        columns = super().columns
+        if self.all_figures:
+            columns = columns + [Column(name, label=label) for name, label in MORE_EVENT_COLUMNS]
+        return columns
 
     @cached_property
     def header_more_buttons(self):
@@ -112,6 +172,17 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
                 url=reverse("campaigns_events:import"),
                 icon_name="upload",
             )
+        )
+        figures = self.request.GET.copy()
+        figures.pop("p", None)
+        if self.all_figures:
+            figures.pop("figures", None)
+            label = _("Main figures only")
+        else:
+            figures["figures"] = "all"
+            label = _("All figures")
+        buttons.append(
+            Button(label, url=f"{reverse('campaigns_events:index')}?{figures.urlencode()}")
         )
         return buttons
 
@@ -153,6 +224,7 @@ class EventEditView(EventScope, ScopedObjectMixin, generic.EditView):
                 "can_edit": permissions.can_edit_event(user, event),
                 "can_submit": permissions.can_submit_event(user, event),
                 "can_review": permissions.can_review_event(user, event),
+                "can_approve": permissions.can_approve_event(user, event),
                 "review_form": ReviewForm(),
             }
         )
@@ -165,6 +237,60 @@ class EventDeleteView(EventScope, ScopedObjectMixin, generic.DeleteView):
         if not permissions.can_delete_event(self.request.user, event):
             raise PermissionDenied
         return event
+
+
+class EventInspectView(EventScope, ScopedObjectMixin, generic.InspectView):
+    """The event's detail page: times in the site's time zone (Wagtail's inspect view
+    formats datetimes as stored, in UTC), labels instead of raw values (— for nothing,
+    是/否 badges), every figure, and thumbnails of the evidence photos, which are served
+    through the permission-checked evidence view."""
+
+    def get_fields(self):
+        return [*(name for name in super().get_fields() if name != "id"), "photos"]
+
+    def get_field_label(self, field_name, field):
+        if field_name == "photos":
+            return _("Photos (evidence)")
+        return super().get_field_label(field_name, field)
+
+    def get_field_display_value(self, field_name, field):
+        if field_name == "photos":
+            return self._photos()
+        if field_name == "money_protected_yuan":
+            return yuan_to_the_fen(self.object.money_protected_yuan)
+        if field_name == "needs_review":
+            return self._yes_no(self.object.attendance_flagged, warn=True)
+        value = super().get_field_display_value(field_name, field)
+        if isinstance(value, bool):
+            return self._yes_no(value)
+        if value is None or value == "" or value == "-":
+            return "—"
+        if hasattr(value, "tzinfo") and getattr(value, "hour", None) is not None:
+            return timezone.localtime(value, timezone.get_default_timezone()).strftime(
+                "%Y-%m-%d %H:%M"
+            )
+        return value
+
+    @staticmethod
+    def _yes_no(value: bool, warn: bool = False):
+        if not value:
+            return format_html('<span class="w-status">{}</span>', pgettext("boolean", "No"))
+        css = "w-status w-status--label flagged-attendance" if warn else "w-status"
+        return format_html('<span class="{}">{}</span>', css, pgettext("boolean", "Yes"))
+
+    def _photos(self):
+        photos = list(self.object.photos.all())
+        if not photos:
+            return "—"
+        return format_html(
+            '<div class="w-flex w-flex-wrap w-gap-2">{}</div>',
+            format_html_join(
+                "",
+                '<figure><a href="{0}"><img src="{0}" alt="{1}" width="160" loading="lazy"></a>'
+                "<figcaption>{1}</figcaption></figure>",
+                ((photo.image.url, photo.caption or photo.image.name) for photo in photos),
+            ),
+        )
 
 
 def _scoped_event(request, pk):
@@ -188,14 +314,29 @@ def review_event_view(request, pk, decision):
     event = _scoped_event(request, pk)
     if not permissions.can_review_event(request.user, event):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None)
+    approving = decision == "approve"
+    form = ReviewForm(request.POST or None, confirm_flagged=approving and event.attendance_flagged)
     if request.method == "POST" and form.is_valid():
-        action = workflow.approve_event if decision == "approve" else workflow.return_event
         try:
-            action(event=event, user=request.user, comment=form.cleaned_data["comment"])
+            if approving:
+                workflow.approve_event(
+                    event=event,
+                    user=request.user,
+                    comment=form.cleaned_data["comment"],
+                    confirm_flagged=form.cleaned_data.get("confirm_flagged", False),
+                )
+            else:
+                workflow.return_event(
+                    event=event, user=request.user, comment=form.cleaned_data["comment"]
+                )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error("comment", message)
+            if hasattr(error, "error_dict"):
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            elif approving:  # four eyes, or no longer submitted: about the whole action
+                form.add_error(None, error)
+            else:
+                form.add_error("comment", error)
         else:
             done = _("Approved: %(event)s") if decision == "approve" else _("Returned: %(event)s")
             messages.success(request, done % {"event": event})
@@ -208,6 +349,9 @@ def review_event_view(request, pk, decision):
             "form": form,
             "decision": decision,
             "page_title": _("Approve event") if decision == "approve" else _("Return event"),
+            "can_approve": permissions.can_approve_event(request.user, event),
+            "four_eyes_waived": approving and permissions.four_eyes_waived(request.user, event),
+            "sanity_bound": ATTENDANCE_SANITY_BOUND,
         },
     )
 
@@ -257,6 +401,7 @@ EVENT_PANELS = [
     MultiFieldPanel(
         [
             FieldRowPanel([FieldPanel("attendance"), FieldPanel("attendance_method")]),
+            FieldPanel("confirm_attendance"),  # only when the figure is above the bound
             FieldRowPanel(
                 [FieldPanel("elders"), FieldPanel("students"), FieldPanel("general_public")]
             ),
@@ -275,6 +420,7 @@ EVENT_PANELS = [
     MultiFieldPanel(
         [
             FieldRowPanel([FieldPanel("staff_count"), FieldPanel("partners")]),
+            FieldPanel("participants"),
             FieldPanel("notes"),
             FieldPanel("external_id"),
         ],
@@ -304,7 +450,8 @@ class OutreachEventViewSet(ScopedModelViewSet):
     scope = staticmethod(permissions.visible_events)
     icon = "date"
     name = "campaigns_events"
-    panels = EVENT_PANELS
+    # The base form adds the sanity-bound confirmation box, which is no model field.
+    edit_handler = ObjectList(EVENT_PANELS, base_form_class=OutreachEventForm)
     form_fields = None
     list_display = [
         "venue",
@@ -312,7 +459,9 @@ class OutreachEventViewSet(ScopedModelViewSet):
         Column("team", label=_("Team")),
         Column("get_format_display", label=pgettext_lazy("outreach event", "Format")),
         Column("attendance", label=_("People reached")),
+        YuanColumn("money_protected_yuan", label=_("Money protected (yuan)")),
         Column("get_status_display", label=_("Status")),
+        FlagColumn("needs_review", label=_("flagged for review")),
     ]
     filterset_class = EventFilterSet
     search_fields = ["venue__name", "notes", "external_id"]
@@ -321,11 +470,8 @@ class OutreachEventViewSet(ScopedModelViewSet):
     edit_view_class = EventEditView
     delete_view_class = EventDeleteView
     inspect_view_enabled = True
+    inspect_view_class = EventInspectView
     copy_view_enabled = False
-
-    def get_form_class(self, for_update=False):
-        form_class = super().get_form_class(for_update)
-        return type("EventForm", (OutreachEventForm, form_class), {})
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [

@@ -7,6 +7,7 @@ coordinator understands; the import resource turns that into "row N, column X: �
 """
 
 import datetime
+import decimal
 import re
 import unicodedata
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 # put an apostrophe in front (core.spreadsheets), which reading takes off again.
 from core.spreadsheets import FORMULA_STARTS  # noqa: F401 (reading uses it from here)
 
-from ..models import EventFormat, Venue, VenueType
+from ..models import EventFormat, OutreachEvent, Venue, VenueType
 
 
 class CellError(ValueError):
@@ -41,6 +42,12 @@ COLUMNS = {
     "general_public": ("general_public", "群众人数"),
     "materials_distributed": ("materials_distributed", "发放资料数"),
     "warnings": ("warnings", "劝阻人数"),
+    # Optional: a file without them leaves these figures of its events as they are.
+    "help_requests": ("help_requests", "求助人数"),
+    "videos_screened": ("videos_screened", "播放视频数"),
+    "money_protected_yuan": ("money_protected_yuan", "避免损失（元）"),
+    "staff_count": ("staff_count", "工作人员数"),
+    "partners": ("partners", "合作单位"),
     "team": ("team", "单位"),
     "notes": ("notes", "备注"),
 }
@@ -59,12 +66,18 @@ REQUIRED_COLUMNS = (
 COLUMN_MAX_CHARS = {
     "venue_name": Venue._meta.get_field("name").max_length,
     "district": Venue._meta.get_field("district").max_length,
+    "partners": OutreachEvent._meta.get_field("partners").max_length,
 }
 CHINESE_HEADERS = {key: names[1] for key, names in COLUMNS.items()}
 _HEADER_LOOKUP = {
     _name: key
     for key, names in COLUMNS.items()
-    for _name in (names[0], names[1], names[0].replace("_", " "))
+    for _name in (
+        names[0],
+        names[1],
+        names[0].replace("_", " "),
+        unicodedata.normalize("NFKC", names[1]),
+    )
 }
 
 VENUE_TYPE_LABELS = {
@@ -200,6 +213,31 @@ def parse_count(value, *, required: bool = False) -> int:
     if number < 0:
         raise CellError(_("%(number)s is negative") % {"number": number})
     return number
+
+
+def parse_yuan(value) -> decimal.Decimal | None:
+    """Money in yuan to the fen: 12,000.00 / ￥3800 / 3800元 / 1.5万; empty is None."""
+    if isinstance(value, bool):
+        raise CellError(_("“%(value)s” is not an amount of money") % {"value": value})
+    if isinstance(value, int | float):
+        text = repr(value)
+    else:
+        text = normalise_text(value)
+    if not text:
+        return None
+    scale = 1
+    text = text.removeprefix("¥").removesuffix("元").strip()
+    if text.endswith("万"):
+        scale, text = 10000, text[:-1].strip()
+    digits = re.sub(r"(?<=\d)[,， ](?=\d{3}(\D|$))", "", text)
+    if not re.fullmatch(r"\d+(\.\d+)?", digits):
+        raise CellError(
+            _("“%(value)s” is not an amount of money") % {"value": normalise_text(value)}
+        )
+    amount = (decimal.Decimal(digits) * scale).quantize(decimal.Decimal("0.01"))
+    if amount >= 10**12:  # the field holds 14 digits, two after the point
+        raise CellError(_("%(amount)s yuan is more than can be recorded") % {"amount": digits})
+    return amount
 
 
 def parse_choice(value, *, labels: dict, choices, what: str) -> str:

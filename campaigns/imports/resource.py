@@ -42,9 +42,13 @@ from .cells import (
     parse_count,
     parse_date,
     parse_time,
+    parse_yuan,
 )
 
 DEFAULT_DURATION = datetime.timedelta(hours=2)
+# Columns a file may leave out: then its events keep (or, when new, default) these.
+OPTIONAL_COUNTS = ("help_requests", "videos_screened", "staff_count")
+OPTIONAL_FIGURES = (*OPTIONAL_COUNTS, "money_protected_yuan", "partners")
 COMPARED_FIELDS = (
     "external_id",
     "campaign_id",
@@ -56,6 +60,7 @@ COMPARED_FIELDS = (
     "audience_groups",
     "notes",
     *LEDGER_COUNTS,
+    *OPTIONAL_FIGURES,
 )
 COUNT_COLUMNS = LEDGER_COUNTS
 # model field → spreadsheet column, for errors raised by OutreachEvent.clean()
@@ -97,6 +102,11 @@ class OutreachEventResource(resources.ModelResource):
         attribute="materials_distributed", column_name="materials_distributed"
     )
     warnings = fields.Field(attribute="warnings", column_name="warnings")
+    help_requests = fields.Field(attribute="help_requests", column_name="help_requests")
+    videos_screened = fields.Field(attribute="videos_screened", column_name="videos_screened")
+    money_protected_yuan = fields.Field(column_name="money_protected_yuan")
+    staff_count = fields.Field(attribute="staff_count", column_name="staff_count")
+    partners = fields.Field(attribute="partners", column_name="partners")
     team = fields.Field(attribute="team__name", column_name="team")
     notes = fields.Field(attribute="notes", column_name="notes")
 
@@ -114,6 +124,7 @@ class OutreachEventResource(resources.ModelResource):
             "format",
             "audience",
             *LEDGER_COUNTS,
+            *OPTIONAL_FIGURES,
             "team",
             "notes",
         )
@@ -148,6 +159,7 @@ class OutreachEventResource(resources.ModelResource):
         self._teams: dict[str, Team] = {}
         self._venues: dict[tuple[str, str], Venue] = {}
         self.allowed_team_ids: set[int] | None = None
+        self._optional_columns: set[str] = set()
 
     # --- export --------------------------------------------------------------------------
     def get_export_headers(self, selected_fields=None):
@@ -165,6 +177,10 @@ class OutreachEventResource(resources.ModelResource):
     def dehydrate_end_time(self, event):
         return timezone.localtime(event.ends_at).strftime("%H:%M")
 
+    def dehydrate_money_protected_yuan(self, event):
+        amount = event.money_protected_yuan
+        return "" if amount is None else f"{amount:.2f}"
+
     # --- import --------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
         self._campaigns = {}
@@ -180,6 +196,7 @@ class OutreachEventResource(resources.ModelResource):
         self._campaign_teams = set(
             Campaign.teams.through.objects.values_list("campaign_id", "team_id")
         )
+        self._optional_columns = {c for c in OPTIONAL_FIGURES if c in (dataset.headers or ())}
         # Existing events this chunk names by id, in a few queries instead of one a row.
         ids = (
             sorted({normalise_text(v) for v in dataset["external_id"]} - {""})
@@ -246,6 +263,14 @@ class OutreachEventResource(resources.ModelResource):
         clean["attendance"] = read("attendance", lambda v: parse_count(v, required=True))
         for column in COUNT_COLUMNS[1:]:
             clean[column] = read(column, parse_count)
+        present = self._optional_columns
+        for column in OPTIONAL_COUNTS:
+            if column in present:
+                clean[column] = read(column, parse_count)
+        if "money_protected_yuan" in present:
+            clean["money_protected_yuan"] = read("money_protected_yuan", parse_yuan)
+        if "partners" in present:
+            clean["partners"] = normalise_text(row.get("partners"))
         clean["notes"] = normalise_text(row.get("notes"))
 
         venue_name = normalise_text(row.get("venue_name"))

@@ -84,6 +84,10 @@ def test_reach_api_keeps_the_report_shape_and_adds_money_protected(client, appro
         "attendance": 170,
         "materials_distributed": 60,
         "warnings": 4,
+        "help_requests": 0,
+        "videos_screened": 0,
+        "staff_count": 2,  # one at each event (the default)
+        "partner_events": 0,
         "qr_scans": 0,
         "unique_visitors": 0,
         "money_protected_yuan": "25000.50",
