@@ -1,0 +1,470 @@
+"""An editor's day, walked in a real browser (issue 12's journeys), on a desktop in the
+Chinese admin of the demo served by a real server process (tests/browser/conftest.py).
+
+1. The editor writes a new guide (several blocks, an uploaded photo, a scam type and an
+   audience), saves a draft, previews and submits it; the reviewer asks for a change with
+   a comment; the editor reads it, fixes and resubmits; the reviewer approves. Readers
+   find the guide at once in the library, search and sitemap, in standard text and in
+   elder mode (关怀模式).
+2. A translator makes the English version with wagtail-localize and publishes it; the
+   language switch leads between the two; the Chinese source changes and the
+   "Translations" report says the English page is out of date.
+3. The editor schedules a page; the project's beat task (core.tasks.publish_scheduled_pages),
+   run by the test in the server's environment, makes it live at its time and takes it
+   down at its expiry.
+4. The editor cannot publish, reach campaign data, or change the site settings.
+
+Pages are found by their titles and the URLs Wagtail gives them (never by slug), so the
+tests hold when slugs change. Screenshots go to $FANGZHA_SHOTS (/tmp/shots) as day_*.png.
+"""
+
+import random
+import re
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from tests.browser.helpers import SHOTS, sign_in
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+EDIT_URL = re.compile(r".*/admin/pages/(\d+)/edit/$")
+EXPLORER = re.compile(r".*/admin/pages/\d+/$")  # where Wagtail goes after an action
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the demo's TIME_ZONE, and its editors' clocks
+
+# Journey 1's guide: what an editor writes the day a new script starts going round.
+GUIDE_TITLE = "网购“退款来电”先核实：冒充电商客服诈骗应对"
+GUIDE_WORD = "退款来电"  # a reader types this into the search box
+GUIDE_SUMMARY = "接到自称电商客服的“退款”电话，先挂断，再从购物App里联系官方客服核实。"
+HEADING = "骗子怎么说"
+PARAGRAPH = "对方能准确报出您的订单号和收货地址，说商品有质量问题，要给您“双倍退款”。"
+SIGNS = ["要求下载会议软件或开启屏幕共享", "让您在“备用金”“百万保障”页面输入验证码"]
+IMAGE_ALT = "一位老人拿着手机，屏幕上是自称客服的来电"
+FIX_REQUEST = "请在危险信号里补一条：要求开通借贷额度“验证流水”的，都是骗子。"
+FIXED_SIGN = "要求开通借贷额度“验证流水”"
+
+
+def shot(page, name):
+    page.screenshot(path=str(SHOTS / f"day_{name}.png"))
+
+
+def phone_photo(folder: Path) -> Path:
+    """A JPEG shaped like a phone photo: 1600×1200, a sky-to-ground gradient, a few soft
+    shapes and sensor noise (a flat colour compresses to nothing and fools size checks)."""
+    rng = random.Random(12)  # noqa: S311 - shapes of a test photo, not secrets
+    image = Image.new("RGB", (1600, 1200))
+    draw = ImageDraw.Draw(image)
+    for y in range(1200):
+        t = y / 1199
+        draw.line(
+            [(0, y), (1600, y)], fill=(int(90 + 120 * t), int(140 + 60 * t), int(200 - 90 * t))
+        )
+    for _ in range(12):
+        x, y, r = rng.randrange(1600), rng.randrange(1200), rng.randrange(60, 260)
+        colour = tuple(rng.randrange(40, 230) for _ in range(3))
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+    image = image.filter(ImageFilter.GaussianBlur(6))
+    noise = Image.effect_noise((1600, 1200), 24).convert("RGB")
+    image = Image.blend(image, noise, 0.12)
+    path = folder / "IMG_20261130_142233.jpg"
+    image.save(path, "JPEG", quality=88)
+    return path
+
+
+def more_actions(page):
+    page.get_by_role("button", name="更多动作").click()
+
+
+def open_editor(page, site, edit_path):
+    response = page.goto(site + edit_path)
+    assert response.status == 200
+    return page
+
+
+def add_block(page, label):
+    """Append a block to the body with the last "+" of the stream, by its Chinese name."""
+    page.locator("button.c-sf-add-button:not([data-streamfield-list-add])").last.click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def guide_links(page, url) -> list[str]:
+    """The paths the links titled GUIDE_TITLE lead to on URL, as a reader's browser sees it."""
+    response = page.goto(url)
+    assert response.status == 200, url
+    return (
+        page.locator("main")
+        .get_by_role("link", name=GUIDE_TITLE)
+        .evaluate_all("links => links.map(a => new URL(a.href).pathname)")
+    )
+
+
+def readers_find(page, site, path, *, elder: bool) -> dict[str, bool]:
+    """Where a reader (no account), in standard text or elder mode, finds the guide at
+    PATH: in the library, in search for GUIDE_WORD, in sitemap.xml."""
+    page.context.clear_cookies()
+    if elder:
+        page.goto(site + "/care-mode/on/?next=/zh-hans/")
+    found = {
+        "library": path in guide_links(page, site + "/zh-hans/materials/"),
+        "search": path in guide_links(page, site + f"/zh-hans/search/?q={GUIDE_WORD}"),
+    }
+    assert ("care-mode" in (page.locator("html").get_attribute("class") or "")) == elder
+    sitemap = page.request.get(site + "/sitemap.xml")
+    assert sitemap.status == 200
+    found["sitemap"] = f"{path}</loc>" in sitemap.text()
+    return found
+
+
+def test_editor_writes_a_guide_that_goes_through_review_to_readers(desktop, demo_site, tmp_path):
+    page = desktop
+    # Readers have the library, search and sitemap in the page cache before the guide
+    # exists, in both text modes: the publish must retire those copies.
+    for elder in (False, True):
+        page.context.clear_cookies()
+        if elder:
+            page.goto(demo_site + "/care-mode/on/?next=/zh-hans/")
+        assert not guide_links(page, demo_site + "/zh-hans/materials/")
+        assert not guide_links(page, demo_site + f"/zh-hans/search/?q={GUIDE_WORD}")
+
+    # The editor opens the library in the page explorer and adds a guide under it.
+    sign_in(page, demo_site, "editor", "fangzha-editor")
+    page.goto(demo_site + "/admin/pages/search/?q=资料库")
+    library_edit = page.get_by_role("link", name="资料库", exact=True).first.get_attribute("href")
+    library_id = re.search(r"/admin/pages/(\d+)/", library_edit).group(1)
+    page.goto(demo_site + f"/admin/pages/{library_id}/add_subpage/")
+    page.get_by_role("link", name="防骗指南", exact=True).click()
+    page.wait_for_url(re.compile(r".*/admin/pages/add/materials/guidepage/\d+/$"))
+
+    page.fill("#id_title", GUIDE_TITLE)
+    page.fill("textarea[name=summary]", GUIDE_SUMMARY)
+    add_block(page, "小标题")
+    page.fill("input[name='body-0-value']", HEADING)
+    add_block(page, "正文段落")
+    paragraph = page.locator("[data-contentpath='body'] .public-DraftEditor-content").last
+    paragraph.click()
+    page.keyboard.type(PARAGRAPH)
+    add_block(page, "危险信号")
+    page.fill("input[name='body-2-value-signs-0-value']", SIGNS[0])
+    page.locator("[data-contentpath='signs'] button[data-streamfield-list-add]").last.click()
+    page.fill("input[name='body-2-value-signs-1-value']", SIGNS[1])
+    add_block(page, "图片")
+    shot(page, "1_blocks")
+
+    # The photo is uploaded from the image block's chooser, with its alt text.
+    page.locator("#body-3-value-image-image-chooser [data-chooser-action-choose]").click()
+    modal = page.locator(".modal-content")
+    modal.get_by_role("tab", name="上传").click()
+    modal.locator("input[type=file]").set_input_files(str(phone_photo(tmp_path)))
+    modal.locator("input[name$='title']").fill("冒充客服来电（配图）")
+    modal.locator("input[name$='upload-description']").fill(IMAGE_ALT)
+    shot(page, "2_upload")
+    modal.locator("form button[type=submit]").click()
+    modal.wait_for(state="detached")
+    assert page.locator("input[name='body-3-value-image-alt_text']").input_value() == IMAGE_ALT
+    page.fill("input[name='body-3-value-caption']", "骗子能报出订单号，是因为个人信息已经泄露。")
+    add_block(page, "反诈专线提示框")
+    page.fill("input[name='body-4-value-text']", "接到“退款”电话拿不准，先打反诈专线问一问。")
+
+    # The same photo heads the guide's card in the library.
+    page.locator("[data-contentpath='listing_image'] [data-chooser-action-choose]").click()
+    modal.get_by_role("link", name="冒充客服来电（配图）").first.click()
+    modal.wait_for(state="detached")
+
+    # One scam type and one audience, in Chinese.
+    page.get_by_role("tab", name="分类与审核").click()
+    page.get_by_label("冒充客服退款理赔", exact=True).first.check()
+    page.get_by_label("老年人", exact=True).first.check()
+    page.get_by_role("tab", name="内容").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(EDIT_URL)
+    edit_path = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
+    assert page.locator(".messages .success, .messages").first.is_visible()
+    shot(page, "3_draft_saved")
+
+    # The preview panel shows the guide as readers will see it, photo and all.
+    page.locator("[data-side-panel-toggle=preview]").click()
+    # (Wagtail loads each refresh into a proxy iframe, then gives it the panel's id.)
+    preview = page.frame_locator("#w-preview-iframe")
+    preview.locator("h1", has_text=GUIDE_TITLE).wait_for()
+    assert preview.get_by_text(SIGNS[1]).count()
+    assert preview.get_by_role("img", name=IMAGE_ALT).count()
+    shot(page, "4_preview")
+    page.locator("[data-side-panel-toggle=preview]").click()
+
+    # The editor submits it for review.
+    more_actions(page)
+    page.get_by_role("button", name=re.compile("^提交")).click()
+    page.wait_for_url(EXPLORER)
+    assert "已经提交进行审核" in page.locator(".messages").inner_text()
+    shot(page, "5_submitted")
+
+    # The reviewer finds it on the dashboard and asks for a change, with a comment.
+    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
+    assert page.get_by_role("link", name=GUIDE_TITLE).count()
+    open_editor(page, demo_site, edit_path)
+    more_actions(page)
+    page.get_by_role("button", name="请求修改").click()
+    dialog = page.locator(".modal-content").filter(has=page.locator("textarea[name=comment]"))
+    dialog.locator("textarea[name=comment]").fill(FIX_REQUEST)
+    shot(page, "6_request_changes")
+    dialog.get_by_role("button", name="请求修改").click()
+    page.wait_for_url(EXPLORER)
+
+    # The editor sees the request and its comment, adds the sign and resubmits.
+    sign_in(page, demo_site, "editor", "fangzha-editor")
+    open_editor(page, demo_site, edit_path)
+    page.locator("[data-side-panel-toggle=status]").click()
+    page.get_by_role("button", name="查看详情").click()
+    page.locator("#workflow-status-dialog").get_by_text(FIX_REQUEST).wait_for(state="visible")
+    shot(page, "7_comment_seen")
+    page.keyboard.press("Escape")
+    page.locator("[data-contentpath='signs'] button[data-streamfield-list-add]").last.click()
+    page.fill("input[name='body-2-value-signs-2-value']", FIXED_SIGN)
+    more_actions(page)
+    page.get_by_role("button", name=re.compile("^重新提交")).click()
+    page.wait_for_url(EXPLORER)
+    assert "已经提交进行审核" in page.locator(".messages").inner_text()
+
+    # Nothing is public while it is in review.
+    page.context.clear_cookies()
+    assert not guide_links(page, demo_site + "/zh-hans/materials/")
+
+    # The reviewer approves and publishes.
+    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
+    open_editor(page, demo_site, edit_path)
+    assert page.locator("input[name='body-2-value-signs-2-value']").input_value() == FIXED_SIGN
+    more_actions(page)
+    shot(page, "8_approve")
+    page.get_by_role("button", name=re.compile("^通过.*发布")).click()
+    page.wait_for_url(EXPLORER)
+
+    # Readers find it at once, in standard text and in elder mode.
+    page.context.clear_cookies()
+    page.goto(demo_site + f"/zh-hans/search/?q={GUIDE_WORD}")
+    page.get_by_role("link", name=GUIDE_TITLE).first.click()
+    path = page.evaluate("location.pathname")
+    assert page.locator("h1").inner_text() == GUIDE_TITLE
+    assert page.get_by_text(FIXED_SIGN).count()
+    assert page.get_by_role("img", name=IMAGE_ALT).count()
+    assert page.locator("main").get_by_role("link", name="老年人", exact=True).count()
+    shot(page, "9_published")
+    for elder in (False, True):
+        found = readers_find(page, demo_site, path, elder=elder)
+        assert found == {"library": True, "search": True, "sitemap": True}, (elder, found)
+    shot(page, "10_elder_search")
+
+
+# Journey 4's guide, live in the demo; no other browser test changes it.
+LIVE_GUIDE = "你的银行卡，为什么不能借"
+CAMPAIGN_URLS = [
+    "/admin/campaigns/events/",
+    "/admin/campaigns/campaigns/",
+    "/admin/campaigns/teams/",
+    "/admin/campaigns/venues/",
+    "/admin/campaigns/links/",
+    "/admin/campaigns/reach/",
+    "/admin/campaigns/big-screen/",
+    "/api/v1/reach/",
+]
+TEAM = "江南区反诈中心"  # a demo team: campaign data shows its name
+
+
+def public_path(page, site, title, word) -> str:
+    """Where readers find the page titled TITLE: the first search result for WORD."""
+    page.goto(site + f"/zh-hans/search/?q={word}")
+    return page.get_by_role("link", name=title).first.evaluate("a => new URL(a.href).pathname")
+
+
+def lead_text(page, site, path) -> str:
+    page.context.clear_cookies()
+    page.goto(site + path)
+    return page.locator("main .lead").inner_text()
+
+
+def csrf_token_of(page) -> str:
+    """The signed-in browser's CSRF token, as a forged form would send it."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+
+
+def test_editor_cannot_publish_reach_campaign_data_or_change_site_settings(desktop, demo_site):
+    page = desktop
+    path = public_path(page, demo_site, LIVE_GUIDE, "银行卡")
+    published_summary = lead_text(page, demo_site, path)
+    hotline = page.locator("a[href^='tel:']").first.get_attribute("href")
+
+    sign_in(page, demo_site, "editor", "fangzha-editor")
+    # No campaign item in the menu, nor a link to campaign data anywhere on the dashboard.
+    assert "/admin/campaigns/" not in page.content()
+    assert "/admin/settings/" not in page.content()
+
+    # The guide's editor offers no Publish action.
+    page.goto(demo_site + f"/admin/pages/search/?q={LIVE_GUIDE}")
+    page.get_by_role("link", name=LIVE_GUIDE).first.click()
+    page.wait_for_url(EDIT_URL)
+    page_id = EDIT_URL.match(page.url).group(1)
+    more_actions(page)
+    actions = page.locator("[data-w-dropdown-target=content]").last
+    assert not actions.get_by_role("button", name=re.compile("^发布")).count()
+    assert not page.get_by_role("button", name=re.compile("^发布$")).count()
+    shot(page, "40_no_publish_action")
+    page.keyboard.press("Escape")
+
+    # A forged "publish" from the edit form saves a draft; readers keep the published text.
+    page.fill("textarea[name=summary]", "草稿：借卡给别人，就是在帮骗子洗钱。")
+    page.evaluate(
+        """() => {
+            const form = document.querySelector('form[data-edit-form]')
+                || document.querySelector('#page-edit-form');
+            const publish = document.createElement('input');
+            publish.type = 'hidden'; publish.name = 'action-publish'; publish.value = '1';
+            form.appendChild(publish);
+            form.submit();
+        }"""
+    )
+    page.wait_for_load_state()
+    assert page.locator("textarea[name=summary]").input_value() != ""
+    page.goto(demo_site + f"/admin/pages/{page_id}/edit/")
+    token = csrf_token_of(page)
+    # ... and the bulk Publish action publishes nothing for an editor.
+    bulk = page.request.post(
+        demo_site + f"/admin/bulk/wagtailcore/page/publish/?id={page_id}&next=/admin/",
+        form={"csrfmiddlewaretoken": token},
+        headers={"Referer": demo_site + "/admin/"},
+    )
+    assert bulk.status < 500
+    assert lead_text(page, demo_site, path) == published_summary
+
+    # Campaign data: every admin screen and the reach API are refused, showing no team.
+    sign_in(page, demo_site, "editor", "fangzha-editor")
+    for url in CAMPAIGN_URLS:
+        response = page.goto(demo_site + url)
+        refused = response.status in (401, 403, 404) or "/admin/campaigns/" not in page.url
+        assert refused, (url, response.status, page.url)
+        assert TEAM not in page.content(), url
+    shot(page, "41_campaigns_refused")
+
+    # Site settings: the form is refused and a forged POST changes nothing.
+    response = page.goto(demo_site + "/admin/settings/core/sitesettings/")
+    assert response.status == 403 or "/admin/settings/" not in page.url, page.url
+    assert not page.locator("input[name=hotline]").count()
+    shot(page, "42_settings_refused")
+    token = csrf_token_of(page)
+    for site_id in (1, 2):
+        response = page.request.post(
+            demo_site + f"/admin/settings/core/sitesettings/{site_id}/",
+            form={"csrfmiddlewaretoken": token, "hotline": "12345678", "emergency_number": "110"},
+            headers={"Referer": demo_site + "/admin/"},
+        )
+        assert response.status < 500
+    page.context.clear_cookies()
+    page.goto(demo_site + path)
+    assert page.locator("a[href^='tel:']").first.get_attribute("href") == hotline
+
+
+# Journey 3's alert: written the evening before, live in the morning, gone when stale.
+ALERT_TITLE = "双十二将至：谨防“购物节退款”诈骗电话"
+ALERT_SUMMARY = "购物节前后，冒充电商客服以“商品质量问题”为由要求退款的诈骗电话增多。"
+ALERT_BODY = "凡是要求您开启屏幕共享、下载会议软件或提供验证码的“客服”，都是骗子。"
+
+
+def run_beat_task(env: dict) -> None:
+    """Run the beat-scheduled task core.tasks.publish_scheduled_pages as beat would, in the
+    demo server's environment (its database; without a broker the task runs inline)."""
+    code = "from core.tasks import publish_scheduled_pages; publish_scheduled_pages.delay().get()"
+    subprocess.run(  # noqa: S603
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        timeout=120,
+    )
+
+
+def status_of(page, url) -> int:
+    page.context.clear_cookies()
+    return page.request.get(url).status
+
+
+def wait_until(moment: datetime) -> None:
+    delay = (moment - datetime.now(SHANGHAI)).total_seconds()
+    if delay > 0:
+        time.sleep(delay + 1)
+
+
+def test_editor_schedules_an_alert_that_goes_live_and_expires(desktop, demo_server):
+    demo_site, env = demo_server
+    page = desktop
+    sign_in(page, demo_site, "editor", "fangzha-editor")
+    page.goto(demo_site + "/admin/pages/search/?q=防骗预警")
+    index_edit = page.get_by_role("link", name="防骗预警", exact=True).first.get_attribute("href")
+    index_id = re.search(r"/admin/pages/(\d+)/", index_edit).group(1)
+    page.goto(demo_site + f"/admin/pages/{index_id}/add_subpage/")
+    page.wait_for_url(re.compile(r".*/admin/pages/add/materials/alertpage/\d+/$"))
+    page.fill("#id_title", ALERT_TITLE)
+    page.fill("textarea[name=summary]", ALERT_SUMMARY)
+    page.locator("[data-contentpath='body'] .public-DraftEditor-content").click()
+    page.keyboard.type(ALERT_BODY)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    page.wait_for_url(EDIT_URL)
+    edit_path = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
+
+    # Go-live at the next whole minute at least 45 s away (the schedule dialog takes
+    # minutes), expiry one minute later; in the demo's time zone, as the editor's clock.
+    go_live = (datetime.now(SHANGHAI) + timedelta(seconds=105)).replace(second=0, microsecond=0)
+    expiry = go_live + timedelta(minutes=1)
+    page.locator("[data-side-panel-toggle=status]").click()
+    page.locator("[data-a11y-dialog-show='schedule-publishing-dialog']").first.click()
+    dialog = page.locator("#schedule-publishing-dialog")
+    dialog.locator("input[name=go_live_at]").fill(go_live.strftime("%Y-%m-%d %H:%M"))
+    page.keyboard.press("Escape")
+    dialog.locator("input[name=expire_at]").fill(expiry.strftime("%Y-%m-%d %H:%M"))
+    dialog.locator("input[name=expire_at]").press("Tab")
+    shot(page, "30_schedule_dialog")
+    dialog.locator("button[type=submit], [data-action~='w-dialog#hide']").first.click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
+    slug = page.locator("input[name=slug]").input_value()
+    assert re.fullmatch(r"[a-z0-9-]+", slug), slug  # readers get an ASCII address
+    shot(page, "31_scheduled_draft")
+    more_actions(page)
+    page.get_by_role("button", name=re.compile("^提交")).click()
+    page.wait_for_url(EXPLORER)
+
+    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
+    open_editor(page, demo_site, edit_path)
+    more_actions(page)
+    page.get_by_role("button", name=re.compile("^通过.*发布")).click()
+    page.wait_for_url(EXPLORER)
+    assert datetime.now(SHANGHAI) < go_live, "too slow to approve before the go-live time"
+    shot(page, "32_approved_scheduled")
+
+    alerts = demo_site + "/zh-hans/alerts/"
+    url = alerts + slug + "/"
+    page.context.clear_cookies()
+    page.goto(alerts)  # the alert list, cached for readers before the scheduled publish
+    assert not page.get_by_role("link", name=ALERT_TITLE).count()
+    assert status_of(page, url) == 404
+    run_beat_task(env)  # before its time, the task leaves it alone
+    assert status_of(page, url) == 404
+
+    wait_until(go_live)
+    run_beat_task(env)
+    assert status_of(page, url) == 200
+    page.goto(alerts)
+    page.get_by_role("link", name=ALERT_TITLE).first.wait_for()
+    shot(page, "33_live")
+
+    wait_until(expiry)
+    run_beat_task(env)
+    assert status_of(page, url) == 404
+    page.goto(alerts)
+    assert not page.get_by_role("link", name=ALERT_TITLE).count()
