@@ -239,3 +239,11 @@ class TranslationReportMenuItem(MenuItem):
         return TranslationReportView.permission_policy.user_has_any_permission(
             request.user, TranslationReportView.any_permission_required
         )
+
+
+def without_localize_report_for_non_editors(request, menu_items):
+    """wagtail-localize's own "Translations" log shows in everyone's Reports menu; keep it
+    for those who edit pages (campaign roles have no business there)."""
+    if TranslationReportMenuItem("", "").is_shown(request):
+        return
+    menu_items[:] = [item for item in menu_items if "/localize/reports/" not in item.url]

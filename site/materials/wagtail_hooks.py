@@ -4,7 +4,11 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
-from .translations import TranslationReportMenuItem, TranslationReportView
+from .translations import (
+    TranslationReportMenuItem,
+    TranslationReportView,
+    without_localize_report_for_non_editors,
+)
 from .viewsets import FeedbackViewSet, ReviewDueReportView, TaxonomyViewSetGroup
 
 register_snippet(TaxonomyViewSetGroup)
@@ -59,3 +63,6 @@ def register_translation_report_menu_item():
         icon_name="wagtail-localize-language",
         order=1160,
     )
+
+
+hooks.register("construct_reports_menu", without_localize_report_for_non_editors)

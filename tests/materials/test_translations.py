@@ -141,6 +141,8 @@ def test_campaign_coordinator_cannot_translate(client, site_tree, guide, coordin
         translation_key=guide.translation_key, locale=site_tree["locales"]["en"]
     ).exists()
     assert client.get(REPORT).status_code in (302, 403)
+    menu = client.get("/admin/").content.decode()
+    assert REPORT not in menu and "/admin/localize/reports/translations/" not in menu
 
 
 def test_editor_translates_a_scam_type_in_the_localize_editor(client, site_tree, editor):
