@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import permissions
+from .event_form import PhoneEventFormMixin
 from .models import ATTENDANCE_SANITY_BOUND, Campaign, Team
 from .reach import ReachFilters
 
 
-class OutreachEventForm(WagtailAdminModelForm):
+class OutreachEventForm(PhoneEventFormMixin, WagtailAdminModelForm):
     """Offers only the user's own teams and their campaigns. Attendance above the sanity
     bound, new or changed, is saved only once the coordinator ticks the box that appears
     with the error."""

@@ -1,6 +1,8 @@
 """Campaign screens in the Wagtail admin. Every view scopes its queryset to the user's
 teams (campaigns.permissions), so a typed URL to another team's event is a 404."""
 
+import re
+
 import django_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,6 +33,7 @@ from wagtail.admin.widgets.button import Button
 from core.ids import parse_id
 
 from . import history, permissions, selectors, workflow
+from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import events_to_csv, events_to_xlsx
 from .forms import OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
@@ -44,6 +47,7 @@ from .models import (
     TrackedLink,
     Venue,
 )
+from .photos import HeldPhotoInput
 
 
 class ScopedObjectMixin:
@@ -187,7 +191,79 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
         return buttons
 
 
-class EventCreateView(generic.CreateView):
+DRAFT_ID = re.compile(r"[0-9a-f]{8,64}")
+SAVED_DRAFTS = "campaigns_saved_event_drafts"
+
+
+class SaveAndSubmitMixin:
+    """The event form's "save and submit" (保存并提交审核, posted as ``action-submit``):
+    the values on the screen are saved, then the event is submitted, in one request, so
+    nothing typed since the last save is lost. A validation error submits nothing and
+    keeps the input (and the chosen photos, campaigns.photos); if the saved event cannot
+    be submitted, it stays saved as it is and the reason is shown on its edit page."""
+
+    template_name = "campaigns/admin/event_form.html"
+
+    def get_available_actions(self):
+        return [*super().get_available_actions(), "submit"]
+
+    def save_action(self):
+        """After the save has committed: tidy up, then submit if asked."""
+        self.form.discard_held_photos()
+        self.remember_saved_draft()
+        self.submitted = False
+        if self.action == "submit":
+            try:
+                workflow.submit_event(event=self.object, user=self.request.user)
+            except (ValidationError, PermissionDenied) as error:
+                reasons = getattr(error, "messages", None) or [
+                    gettext("You may not submit this event.")
+                ]
+                messages.error(
+                    self.request,
+                    gettext("Saved, but not submitted for approval: %(reasons)s")
+                    % {"reasons": " ".join(reasons)},
+                )
+                return redirect("campaigns_events:edit", self.object.pk)
+            self.submitted = True
+        return super().save_action()
+
+    def remember_saved_draft(self):
+        """The page's script keeps a draft on the device under an id it posts; the ids of
+        drafts saved here are listed back to it (the last 20), so it deletes them."""
+        draft_id = self.request.POST.get("fz_draft_id", "")
+        if DRAFT_ID.fullmatch(draft_id):
+            saved = self.request.session.get(SAVED_DRAFTS, [])[-19:]
+            self.request.session[SAVED_DRAFTS] = [*saved, draft_id]
+
+    def get_success_message(self, *args):
+        if getattr(self, "submitted", False):
+            return gettext("Saved and submitted for approval: %(event)s") % {"event": self.object}
+        return super().get_success_message(*args)
+
+    def form_invalid(self, form):
+        form.hold_chosen_photos()
+        return super().form_invalid(form)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, event = self.request.user, getattr(self, "object", None)
+        saved = event is not None and event.pk is not None
+        context.update(
+            {
+                "can_save_and_submit": (
+                    permissions.can_submit_event(user, event)
+                    if saved
+                    else permissions.has_campaign_role(user)
+                ),
+                "draft_key": f"fangzha:event-draft:{user.pk}:{event.pk if saved else 'new'}",
+                "saved_drafts": self.request.session.get(SAVED_DRAFTS, []),
+            }
+        )
+        return context
+
+
+class EventCreateView(SaveAndSubmitMixin, generic.CreateView):
     def save_instance(self):
         event = self.form.save(commit=False)
         event.created_by = self.request.user
@@ -197,7 +273,7 @@ class EventCreateView(generic.CreateView):
         return event
 
 
-class EventEditView(EventScope, ScopedObjectMixin, generic.EditView):
+class EventEditView(SaveAndSubmitMixin, EventScope, ScopedObjectMixin, generic.EditView):
     template_name = "campaigns/admin/event_edit.html"
 
     def get_object(self, queryset=None):
@@ -393,7 +469,12 @@ EVENT_PANELS = [
         [
             FieldRowPanel([FieldPanel("campaign"), FieldPanel("team")]),
             FieldPanel("venue"),
-            FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+            FieldRowPanel(
+                [
+                    FieldPanel("starts_at", widget=NativeDateTimeInput),
+                    FieldPanel("ends_at", widget=NativeDateTimeInput),
+                ]
+            ),
             FieldPanel("format"),
         ],
         heading=_("When and where"),
@@ -416,7 +497,12 @@ EVENT_PANELS = [
         ],
         heading=_("Reach"),
     ),
-    InlinePanel("material_lines", heading=_("Materials handed out"), label=_("material")),
+    InlinePanel(
+        "material_lines",
+        [FieldPanel("material", widget=MaterialSelect), FieldPanel("quantity")],
+        heading=_("Materials handed out"),
+        label=_("material"),
+    ),
     MultiFieldPanel(
         [
             FieldRowPanel([FieldPanel("staff_count"), FieldPanel("partners")]),
@@ -426,7 +512,12 @@ EVENT_PANELS = [
         ],
         heading=_("Team and notes"),
     ),
-    InlinePanel("photos", heading=_("Photos (evidence)"), label=_("photo")),
+    InlinePanel(
+        "photos",
+        [FieldPanel("image", widget=HeldPhotoInput), FieldPanel("caption")],
+        heading=_("Photos (evidence)"),
+        label=_("photo"),
+    ),
 ]
 
 
