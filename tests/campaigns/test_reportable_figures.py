@@ -280,6 +280,24 @@ def test_the_only_possible_reviewer_approves_their_own_event_with_a_logged_note(
     assert entry.data["four_eyes_waived"]
 
 
+def test_a_reviewer_who_also_took_part_does_not_count_as_someone_else(world):
+    """The manager recorded the event and the lead was there: nobody without a stake is
+    left, so the fallback lets the manager approve, with the note."""
+    event = _own_event(world, world["manager"])
+    event.participants.add(world["lead_a"])
+    workflow.approve_event(event=event, user=world["manager"])
+    entry = ModelLogEntry.objects.get(object_id=str(event.pk), action="campaigns.approve")
+    assert entry.data["four_eyes_waived"]
+
+
+def test_a_superuser_is_someone_else_who_can_approve(world, django_user_model):
+    Group.objects.get(name=MANAGERS).user_set.update(is_active=False)
+    django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    event = _own_event(world, world["lead_a"])
+    with pytest.raises(ValidationError):
+        workflow.approve_event(event=event, user=world["lead_a"])
+
+
 def test_returning_ones_own_event_is_still_allowed(world):
     event = _own_event(world, world["lead_a"])
     workflow.return_event(event=event, user=world["lead_a"], comment="地点写错了")
