@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -30,3 +32,10 @@ def register_unfinished_drafts_menu_item():
         icon_name="doc-empty",
         order=1140,
     )
+
+
+@hooks.register("construct_help_menu")
+def keep_help_on_this_site(request, menu_items):
+    """Wagtail's "What's new" and "Editor Guide" open guide.wagtail.org: English only (no
+    Chinese edition exists), and slow or unreachable from mainland China."""
+    menu_items[:] = [item for item in menu_items if not urlsplit(item.url or "").netloc]

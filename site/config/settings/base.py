@@ -355,6 +355,8 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "core.search_backend"}}
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Avatars from Gravatar fail in mainland China (and tell it who signs in): Wagtail's own.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Second factor (core/second_factor.py): superusers, team leads and managers see campaign
 # figures. Required in production; off in the local demo unless SECOND_FACTOR_REQUIRED=1.
