@@ -48,8 +48,8 @@ def _tokenised_field(field):
     return field
 
 
-def _body_ngrams(fields, obj) -> str:
-    """The Chinese tokens of `obj`'s search fields other than the title."""
+def _body_texts(fields, obj) -> list:
+    """The values of `obj`'s search fields other than the title, related objects' too."""
     values = []
     for field in fields:
         if isinstance(field, RelatedFields):
@@ -59,10 +59,10 @@ def _body_ngrams(fields, obj) -> str:
             if related is None:
                 continue
             items = related.all() if isinstance(related, Manager) else [related]
-            values.extend(_body_ngrams(field.fields, item) for item in items)
+            values.extend(_body_texts(field.fields, item) for item in items)
         elif isinstance(field, SearchField) and field.field_name != "title":
             values.append(field.get_value(obj))
-    return " ".join(cjk_ngrams(plain_text(values)))
+    return values
 
 
 def _tokenised_object(obj):
@@ -74,7 +74,7 @@ def _tokenised_object(obj):
     in a page's body is found there too."""
     original = obj.get_search_fields()
     body = AutocompleteField("chinese_body_tokens")
-    body.get_value = lambda item: _body_ngrams(original, item)
+    body.get_value = lambda item: " ".join(cjk_ngrams(plain_text(_body_texts(original, item))))
     fields = [*(_tokenised_field(field) for field in original), body]
     clone = copy.copy(obj)
     clone.get_search_fields = lambda: fields

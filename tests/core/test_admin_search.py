@@ -95,3 +95,19 @@ def test_chinese_words_are_found_on_postgresql(admin_client, pages):
     assert set(FANGPIAN_TITLES) <= found(admin_client, CHOOSER_SEARCH, "防骗")
     assert found(admin_client, ADMIN_SEARCH, "抵押") == {"给父母的一封信"}
     assert "AI换脸视频通话借钱" in found(admin_client, ADMIN_SEARCH, "AI换脸")
+
+
+def test_the_image_chooser_finds_chinese_words_in_titles_and_tags(admin_client):
+    poster = factories.ImageFactory(title="老人防骗海报", description="社区宣传栏")
+    photo = factories.ImageFactory(title="社区活动照片", description="")
+    photo.tags.add("反诈宣传")
+    photo.save()  # indexes the tags
+    factories.ImageFactory(title="风景照片", description="")
+
+    def images(query):
+        response = admin_client.get("/admin/images/chooser/results/", {"q": query})
+        assert response.status_code == 200
+        return {image.title for image in response.context["results"]}
+
+    assert images("防骗") == {poster.title}
+    assert images("宣传") == {poster.title, photo.title}
