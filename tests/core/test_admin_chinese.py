@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import wagtail
+import wagtail_localize
 from babel.messages.pofile import read_po
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -32,6 +33,12 @@ from tests import factories
 from tests.campaigns.conftest import build_world
 
 WAGTAIL_DIR = Path(wagtail.__file__).parent
+# Wagtail and the translation tool editors use inside it, each with the URL of the
+# JavaScript catalogue its scripts read.
+PACKAGES = {
+    WAGTAIL_DIR: "/admin/jsi18n/",
+    Path(wagtail_localize.__file__).parent: "/admin/localize/jsi18n/",
+}
 
 
 # --- what Wagtail ships untranslated ------------------------------------------------------
@@ -41,6 +48,7 @@ class Msg:
     msgid: str
     plural: str | None
     context: str | None
+    package: Path = WAGTAIL_DIR
 
 
 def _translated(message) -> bool:
@@ -52,9 +60,14 @@ def _translated(message) -> bool:
 
 @functools.cache
 def upstream_untranslated() -> tuple[Msg, ...]:
-    """Msgids of Wagtail's source (en) catalogues with no usable zh_Hans translation."""
+    """Msgids of the packages' source (en) catalogues with no usable zh_Hans translation."""
     found = set()
-    for source in sorted(WAGTAIL_DIR.glob("**/locale/en/LC_MESSAGES/*.po")):
+    sources = [
+        (package, source)
+        for package in PACKAGES
+        for source in sorted(package.glob("**/locale/en/LC_MESSAGES/*.po"))
+    ]
+    for package, source in sources:
         chinese = source.parents[2] / "zh_Hans" / "LC_MESSAGES" / source.name
         with source.open("rb") as handle:
             source_catalog = read_po(handle)
@@ -69,7 +82,7 @@ def upstream_untranslated() -> tuple[Msg, ...]:
             if _translated(theirs):
                 continue
             msgid, plural = message.id if isinstance(message.id, tuple) else (message.id, None)
-            found.add(Msg(source.stem, msgid, plural, message.context))
+            found.add(Msg(source.stem, msgid, plural, message.context, package))
     return tuple(sorted(found, key=lambda m: (m.domain, m.msgid, m.context or "")))
 
 
@@ -517,21 +530,23 @@ def test_campaign_screens_are_chinese_and_local(client, django_user_model, setti
     assert_chinese_and_local(screens, "coordinator's, lead's and manager's screens")
 
 
-def test_wagtail_javascript_strings_are_chinese(client, django_user_model, db):
-    """Wagtail's scripts (autosave, comments, StreamField, the chooser) read their strings
-    from the JavaScript catalogue; the ones upstream leaves untranslated come from ours."""
+@pytest.mark.parametrize("package", list(PACKAGES), ids=lambda path: path.name)
+def test_wagtail_javascript_strings_are_chinese(client, django_user_model, db, package):
+    """Wagtail's scripts (autosave, comments, StreamField, the chooser) and
+    wagtail-localize's editor read their strings from a JavaScript catalogue; the ones
+    upstream leaves untranslated come from ours (site/locale/zh_Hans/.../djangojs.po)."""
     client.force_login(chinese_user(django_user_model, "editor_zh", "Editors"))
-    body = client.get("/admin/jsi18n/").content.decode()
+    body = client.get(PACKAGES[package]).content.decode()
     catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", body, re.S).group(1))
     english = []
     for msg in upstream_untranslated():
-        if msg.domain != "djangojs" or not probe_for(msg.msgid):
+        if msg.package != package or msg.domain != "djangojs" or not probe_for(msg.msgid):
             continue
         key = f"{msg.context}\x04{msg.msgid}" if msg.context else msg.msgid
         value = catalog.get(key)
         if not value or (isinstance(value, list) and not all(value)):
             english.append(msg.msgid)
-    assert not english, "Untranslated in the admin's JavaScript catalogue:\n" + "\n".join(english)
+    assert not english, "Untranslated in the JavaScript catalogue:\n" + "\n".join(english)
 
 
 def test_the_sidebar_calls_pages_页面(client, django_user_model, db):
