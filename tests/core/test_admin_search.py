@@ -111,3 +111,15 @@ def test_the_image_chooser_finds_chinese_words_in_titles_and_tags(admin_client):
 
     assert images("防骗") == {poster.title}
     assert images("宣传") == {poster.title, photo.title}
+
+
+def test_the_public_search_finds_a_mixed_script_word_too(client, site_tree):
+    alert = factories.AlertPageFactory(
+        parent=site_tree["alerts"],
+        title="AI换脸视频通话借钱",
+        body="<p>视频里的熟人也可能是假的。</p>",
+    )
+    alert.save_revision().publish()
+    response = client.get("/zh-hans/search/", {"q": "AI换脸"})
+    assert response.status_code == 200
+    assert [page.title for page in response.context["results"].object_list] == [alert.title]
