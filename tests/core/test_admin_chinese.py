@@ -324,7 +324,7 @@ def chinese_user(django_user_model, username, group=None, **extra):
 
 
 @pytest.fixture
-def newsroom(site_tree, django_user_model):
+def newsroom(site_tree, english_tree, django_user_model):
     """The demo's editor and reviewer, a page of each material type (one with a draft,
     one in moderation, one scheduled), English twins of the taxonomies, an image."""
     en = site_tree["locales"]["en"]
@@ -386,6 +386,13 @@ def walk_editor(client, newsroom) -> Walk:
     )
     walk.get("compare with live", f"/admin/pages/{poster.pk}/revisions/compare/live...latest/")
     walk.get("workflow history", f"/admin/pages/{guide.pk}/workflow_history/")
+    # wagtail-localize: "Translate this page", then its translation editor.
+    en = newsroom["locales"]["en"]
+    translate = f"/admin/localize/submit/page/{poster.pk}/"
+    walk.get("translate: choose languages", translate)
+    walk.post("translate: submit", translate, {"locales": [en.pk]}, status=302)
+    translated = Page.objects.get(translation_key=poster.translation_key, locale=en)
+    walk.get("translation editor", f"/admin/pages/{translated.pk}/edit/")
     walk.get("admin search", "/admin/pages/search/", q="防骗")
     walk.get("admin search results", "/admin/pages/search/", q="海报")
     walk.get("images", "/admin/images/")
