@@ -3,6 +3,7 @@ ones; an editor's own slug is kept; a live page's old URL redirects to its new o
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from wagtail.models import Page, get_page_models
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
@@ -168,3 +169,30 @@ def test_a_live_pages_new_slug_leaves_a_redirect_from_the_old_url(
     assert response.status_code == 301
     assert response["Location"].endswith("/zh-hans/materials/anti-fraud-rhymes/")
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_command_renames_old_chinese_slugs_and_the_old_urls_redirect(
+    client, site_tree, django_capture_on_commit_callbacks, capsys
+):
+    library = site_tree["library"]
+    guide = factories.GuidePageFactory(parent=library, title="防骗口诀", slug="fangpian")
+    guide.save_revision().publish()
+    # As saved before slugs were pinyin: the title itself.
+    Page.objects.filter(pk=guide.pk).update(
+        slug="防骗口诀", url_path=f"{library.url_path}防骗口诀/"
+    )
+    old_url = "/zh-hans/materials/%E9%98%B2%E9%AA%97%E5%8F%A3%E8%AF%80/"
+    assert client.get(old_url).status_code == 200
+
+    call_command("pinyin_slugs")
+    assert "→ fangpian-koujue" in capsys.readouterr().out
+    assert Page.objects.get(pk=guide.pk).slug == "防骗口诀"  # only listed
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("pinyin_slugs", "--apply")
+    guide.refresh_from_db()
+    assert guide.slug == "fangpian-koujue"
+    assert guide.url == "/zh-hans/materials/fangpian-koujue/"
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"].endswith("/zh-hans/materials/fangpian-koujue/")
