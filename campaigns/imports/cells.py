@@ -184,7 +184,7 @@ def parse_time(value) -> datetime.time | None:
     raise CellError(_("“%(text)s” is not a time (write it like 09:30)") % {"text": text})
 
 
-def parse_count(value, *, required: bool = False) -> int:
+def parse_count(value, *, required: bool = False, at_most: int | None = None) -> int:
     """A whole number of people or copies: 1,234 / １２３４ / 120人 / ' 85 '."""
     if isinstance(value, bool):
         raise CellError(_("“%(value)s” is not a whole number") % {"value": value})
@@ -212,6 +212,10 @@ def parse_count(value, *, required: bool = False) -> int:
         number = int(float(digits))
     if number < 0:
         raise CellError(_("%(number)s is negative") % {"number": number})
+    if at_most is not None and number > at_most:
+        raise CellError(
+            _("%(number)s is more than %(limit)s") % {"number": number, "limit": at_most}
+        )
     return number
 
 

@@ -49,6 +49,7 @@ DEFAULT_DURATION = datetime.timedelta(hours=2)
 # Columns a file may leave out: then its events keep (or, when new, default) these.
 OPTIONAL_COUNTS = ("help_requests", "videos_screened", "staff_count")
 OPTIONAL_FIGURES = (*OPTIONAL_COUNTS, "money_protected_yuan", "partners")
+STAFF_LIMIT = 32767  # a small integer column (PostgreSQL refuses more; SQLite would not)
 COMPARED_FIELDS = (
     "external_id",
     "campaign_id",
@@ -266,7 +267,8 @@ class OutreachEventResource(resources.ModelResource):
         present = self._optional_columns
         for column in OPTIONAL_COUNTS:
             if column in present:
-                clean[column] = read(column, parse_count)
+                limit = STAFF_LIMIT if column == "staff_count" else None
+                clean[column] = read(column, lambda v, limit=limit: parse_count(v, at_most=limit))
         if "money_protected_yuan" in present:
             clean["money_protected_yuan"] = read("money_protected_yuan", parse_yuan)
         if "partners" in present:

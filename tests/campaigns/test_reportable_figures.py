@@ -6,6 +6,7 @@ detail page in local time with labels instead of raw values."""
 import datetime
 import io
 import re
+import unicodedata
 from decimal import Decimal
 
 import pytest
@@ -490,3 +491,46 @@ def test_an_event_early_in_the_beijing_morning_is_named_by_its_local_day(world):
     )
     event.refresh_from_db()  # read back as stored (UTC)
     assert str(event).endswith("2026-05-20")
+
+
+@pytest.mark.parametrize(
+    ("column", "cell", "words"),
+    [
+        ("避免损失（元）", "大约一万", "not an amount of money"),
+        ("避免损失（元）", "-300", "not an amount of money"),
+        ("避免损失（元）", "99999999999999", "more than can be recorded"),
+        ("工作人员数", "99999", "32767"),
+        ("求助人数", "三个", "not a whole number"),
+    ],
+)
+def test_a_bad_figure_in_the_new_columns_is_the_rows_error_named_by_its_header(
+    world, column, cell, words
+):
+    header = f"{IMPORT_HEADER},{column}"
+    lines = [
+        header,
+        f"H1,{world['campaign'].name},2026-05-03,09:00,东门菜市场,菜市场,江南区,摆摊,90,"
+        f"{world['team_a'].name},{cell}",
+    ]
+    report = import_events(
+        content=("\n".join(lines) + "\n").encode(), filename="台账.csv", user=world["manager"]
+    )
+    assert not report.saved
+    # the header as the file names it (full-width brackets read as half-width)
+    assert [(p.row, p.header) for p in report.problems] == [
+        (2, unicodedata.normalize("NFKC", column))
+    ]
+    assert words in report.problems[0].message
+
+
+def test_a_file_without_the_new_columns_leaves_an_events_figures_alone(world):
+    event = _rich_event(world, external_id="K1", status="draft")
+    content = _import_csv(
+        world, "K1,{campaign},2026-05-20,17:00,场所X,菜市场,江南区,摆摊,260,{team}"
+    )
+    report = import_events(content=content, filename="台账.csv", user=world["manager"])
+    assert report.saved, report.problems
+    event.refresh_from_db()
+    assert (event.help_requests, event.videos_screened, event.staff_count) == (17, 4, 6)
+    assert event.money_protected_yuan == Decimal("38600.50")
+    assert event.partners == "江南支行、东门社区居委会"
