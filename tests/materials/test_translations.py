@@ -181,6 +181,32 @@ def test_editor_translates_a_guide_with_the_chinese_beside_the_english(
     assert "Your card is linked to money laundering." in str(english.specific.body)
 
 
+def test_localize_admin_screens_render_on_this_wagtail(
+    client, site_tree, english_tree, admin_user, editor, guide
+):
+    """wagtail-localize 1.14.5 on Wagtail 7.4: its screens answer, not only its models."""
+    en = site_tree["locales"]["en"]
+    client.force_login(editor)
+    translation = submit_translation(client, guide, en)
+    translate_strings(client, translation, ENGLISH)
+    for url in [
+        f"/admin/localize/translate/{translation.pk}/preview/",
+        f"/admin/localize/translate/{translation.pk}/pofile/download/",
+        f"/admin/localize/update/{translation.source.pk}/",
+        "/admin/localize/reports/translations/",
+        f"/admin/pages/{guide.pk}/",  # the explorer, with its Translate / Sync buttons
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    assert (
+        "A call from the police?"
+        in client.get(f"/admin/localize/translate/{translation.pk}/preview/").content.decode()
+    )
+    client.force_login(admin_user)  # wagtail_localize.locales replaces wagtail.locales
+    assert client.get("/admin/locales/").status_code == 200
+    assert client.get(f"/admin/locales/edit/{en.pk}/").status_code == 200
+
+
 # --- out of date ---------------------------------------------------------------------------
 
 
