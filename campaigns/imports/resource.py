@@ -50,6 +50,22 @@ DEFAULT_DURATION = datetime.timedelta(hours=2)
 OPTIONAL_COUNTS = ("help_requests", "videos_screened", "staff_count")
 OPTIONAL_FIGURES = (*OPTIONAL_COUNTS, "money_protected_yuan", "partners")
 STAFF_LIMIT = 32767  # a small integer column (PostgreSQL refuses more; SQLite would not)
+
+
+def _optional_count_parser(name: str):
+    """An empty cell is "not counted" (None) where the field can hold that, else 0."""
+    nullable = OutreachEvent._meta.get_field(name).null
+    limit = STAFF_LIMIT if name == "staff_count" else None
+
+    def parse(value):
+        if nullable and not normalise_text(value):
+            return None
+        return parse_count(value, at_most=limit)
+
+    return parse
+
+
+OPTIONAL_COUNT_PARSERS = {name: _optional_count_parser(name) for name in OPTIONAL_COUNTS}
 COMPARED_FIELDS = (
     "external_id",
     "campaign_id",
@@ -267,8 +283,7 @@ class OutreachEventResource(resources.ModelResource):
         present = self._optional_columns
         for column in OPTIONAL_COUNTS:
             if column in present:
-                limit = STAFF_LIMIT if column == "staff_count" else None
-                clean[column] = read(column, lambda v, limit=limit: parse_count(v, at_most=limit))
+                clean[column] = read(column, OPTIONAL_COUNT_PARSERS[column])
         if "money_protected_yuan" in present:
             clean["money_protected_yuan"] = read("money_protected_yuan", parse_yuan)
         if "partners" in present:
