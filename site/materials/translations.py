@@ -44,6 +44,7 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Locale, Page, Revision
 from wagtail.permissions import page_permission_policy
 from wagtail_localize.models import StringSegment, StringTranslation, TranslationSource
+from wagtail_localize.views.report import TranslationsReportView as LocalizeLogView
 
 from core.spreadsheets import FormulaSafeExportMixin
 
@@ -247,3 +248,12 @@ def without_localize_report_for_non_editors(request, menu_items):
     if TranslationReportMenuItem("", "").is_shown(request):
         return
     menu_items[:] = [item for item in menu_items if "/localize/reports/" not in item.url]
+
+
+class GuardedLocalizeLogView(LocalizeLogView):
+    """wagtail-localize's log of translations (page titles of drafts included) checks no
+    permission; this one asks for a page permission, as the report above does. Registered
+    at the same address by a register_admin_urls hook ordered before wagtail-localize's."""
+
+    permission_policy = page_permission_policy
+    any_permission_required = ["add", "change", "publish"]

@@ -5,6 +5,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 
 from .translations import (
+    GuardedLocalizeLogView,
     TranslationReportMenuItem,
     TranslationReportView,
     without_localize_report_for_non_editors,
@@ -38,7 +39,8 @@ def register_review_due_menu_item():
     )
 
 
-@hooks.register("register_admin_urls")
+# Before wagtail-localize's URLs, so that its log report answers through the guarded view.
+@hooks.register("register_admin_urls", order=-1)
 def register_translation_report_urls():
     return [
         path(
@@ -50,6 +52,11 @@ def register_translation_report_urls():
             "reports/translation-status/results/",
             TranslationReportView.as_view(results_only=True),
             name="materials_translation_status_results",
+        ),
+        path("localize/reports/translations/", GuardedLocalizeLogView.as_view()),
+        path(
+            "localize/reports/translations/results/",
+            GuardedLocalizeLogView.as_view(results_only=True),
         ),
     ]
 

@@ -143,6 +143,11 @@ def test_campaign_coordinator_cannot_translate(client, site_tree, guide, coordin
     assert client.get(REPORT).status_code in (302, 403)
     menu = client.get("/admin/").content.decode()
     assert REPORT not in menu and "/admin/localize/reports/translations/" not in menu
+    for url in [
+        "/admin/localize/reports/translations/",
+        "/admin/localize/reports/translations/results/",
+    ]:
+        assert client.get(url).status_code in (302, 403), url  # its titles are not theirs
 
 
 def test_editor_translates_a_scam_type_in_the_localize_editor(client, site_tree, editor):
