@@ -132,6 +132,14 @@ class YuanColumn(Column):
         return yuan_to_the_fen(super().get_value(instance))
 
 
+class FigureColumn(Column):
+    """A count or text; — when not counted or empty."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return "—" if value is None or value == "" else value
+
+
 # Shown in the events list with ?figures=all (the header's "All figures" button).
 MORE_EVENT_COLUMNS = (
     ("help_requests", _("Asked for help")),
@@ -153,7 +161,9 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
     def columns(self):
         columns = super().columns
         if self.all_figures:
-            columns = columns + [Column(name, label=label) for name, label in MORE_EVENT_COLUMNS]
+            columns = columns + [
+                FigureColumn(name, label=label) for name, label in MORE_EVENT_COLUMNS
+            ]
         return columns
 
     @cached_property

@@ -358,6 +358,16 @@ def test_the_events_list_shows_money_and_offers_the_other_figures(client, world)
         assert re.search(rf">\s*{shown}\s*<", html), shown
 
 
+def test_an_empty_figure_in_the_list_is_a_dash_not_none(client, world):
+    _rich_event(world, partners="")
+    client.force_login(world["lead_a"])
+    page = client.get("/admin/campaigns/events/?figures=all").content.decode()
+    table = page[page.index('class="listing') :]
+    assert "None" not in table
+    rows = [row for row in table.split("<tr") if "38,600.50" in row]
+    assert re.search(r"<td[^>]*>\s*—\s*</td>\s*</tr>", rows[0])  # no partners: —, not blank
+
+
 def test_the_dashboard_shows_help_requests_videos_staff_and_partner_events(client, world):
     _rich_event(world)
     _rich_event(world, partners="", help_requests=3, videos_screened=1, staff_count=2)
