@@ -378,6 +378,8 @@ def walk_editor(client, newsroom) -> Walk:
         {"title": "", "slug": ""},
     )
     walk.get("choose a page type", f"/admin/pages/{library.pk}/add_subpage/")
+    walk.get("public page with the user bar", poster.url)
+    walk.get("preview", f"/admin/pages/{poster.pk}/edit/preview/")
     walk.get("page history", f"/admin/pages/{poster.pk}/history/")
     revisions = list(poster.revisions.order_by("pk").values_list("pk", flat=True))
     walk.get(
