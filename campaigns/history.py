@@ -23,6 +23,7 @@ from .models import OutreachEvent
 CREATE, EDIT = "campaigns.create", "campaigns.edit"
 SUBMIT, APPROVE, RETURN = "campaigns.submit", "campaigns.approve", "campaigns.return"
 MATERIALS = "material_lines"
+PARTICIPANTS = "participants"
 # Written by the workflow and logged as their own actions, or by the system.
 UNTRACKED = {
     "id",
@@ -64,6 +65,10 @@ def snapshot(event: OutreachEvent, *, materials: bool = True) -> dict:
         state[MATERIALS] = "、".join(
             f"{line.material.title} × {line.quantity}"
             for line in event.material_lines.select_related("material").order_by("material_id")
+        )
+        # who took part decides who may approve (four eyes): their changes are on record
+        state[PARTICIPANTS] = "、".join(
+            sorted(user.get_username() for user in event.participants.all())
         )
     return state
 

@@ -242,9 +242,13 @@ def test_a_lead_cannot_approve_an_event_they_created_while_a_manager_can(world):
 def test_a_lead_cannot_approve_an_event_they_took_part_in(world):
     event = _own_event(world, world["coord_a"])
     event.participants.add(world["lead_a"])
+    event.save()
+    event = OutreachEvent.objects.get(pk=event.pk)  # as a request loads it
     with pytest.raises(ValidationError):
         workflow.approve_event(event=event, user=world["lead_a"])
     event.participants.remove(world["lead_a"])
+    event.save()
+    event = OutreachEvent.objects.get(pk=event.pk)
     workflow.approve_event(event=event, user=world["lead_a"])
     assert event.status == "approved"
 
@@ -286,6 +290,8 @@ def test_a_reviewer_who_also_took_part_does_not_count_as_someone_else(world):
     left, so the fallback lets the manager approve, with the note."""
     event = _own_event(world, world["manager"])
     event.participants.add(world["lead_a"])
+    event.save()
+    event = OutreachEvent.objects.get(pk=event.pk)
     workflow.approve_event(event=event, user=world["manager"])
     entry = ModelLogEntry.objects.get(object_id=str(event.pk), action="campaigns.approve")
     assert entry.data["four_eyes_waived"]
@@ -544,3 +550,28 @@ def test_a_file_without_the_new_columns_leaves_an_events_figures_alone(world):
     assert (event.help_requests, event.videos_screened, event.staff_count) == (17, 4, 6)
     assert event.money_protected_yuan == Decimal("38600.50")
     assert event.partners == "江南支行、东门社区居委会"
+
+
+def test_who_took_part_is_chosen_on_the_form_and_its_changes_are_in_the_history(client, world):
+    from tests.campaigns.test_workflow import event_form_data
+
+    event = factories.OutreachEventFactory(
+        campaign=world["campaign"], team=world["team_a"], created_by=world["coord_a"]
+    )
+    event.participants.add(world["lead_a"])
+    event.save()  # a ParentalManyToManyField is written with its event
+    client.force_login(world["coord_a"])
+    data = event_form_data(world, venue=event.venue_id, participants=[world["coord_a"].pk])
+    response = client.post(f"/admin/campaigns/events/edit/{event.pk}/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    stored = OutreachEvent.objects.get(pk=event.pk)
+    assert [user.pk for user in stored.participants.all()] == [world["coord_a"].pk]
+    entry = ModelLogEntry.objects.filter(object_id=str(event.pk), action="campaigns.edit").get()
+    assert {"field": "participants", "old": "lead_a", "new": "coord_a"} in entry.data["changes"]
+
+
+def test_the_form_offers_only_members_of_the_users_teams_as_participants(client, world):
+    client.force_login(world["coord_a"])
+    form = client.get("/admin/campaigns/events/new/").context["form"]
+    offered = set(form.fields["participants"].queryset.values_list("username", flat=True))
+    assert offered == {"coord_a", "lead_a"}
