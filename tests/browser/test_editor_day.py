@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
+from playwright.sync_api import expect
 
 from tests.browser.helpers import SHOTS, sign_in
 
@@ -94,6 +95,21 @@ def add_block(page, label):
     page.get_by_role("option", name=label, exact=True).click()
 
 
+def save_draft(page):
+    """Click 保存草稿 and wait for the edit view it leads to (autosave may be busy)."""
+    with page.expect_navigation(timeout=45_000):
+        page.get_by_role("button", name="保存草稿").click()
+
+
+def type_rich_text(page, name, text):
+    """Type into the Draftail editor of the field NAME, as an editor does, and wait until
+    Draftail has copied it into the form (a save clicked before that sends it empty)."""
+    field = page.locator(f"input[name='{name}']")
+    field.locator("xpath=..").locator(".public-DraftEditor-content").click()
+    page.keyboard.type(text)
+    expect(field).to_have_value(re.compile(re.escape(text)))
+
+
 def guide_links(page, url) -> list[str]:
     """The paths the links titled GUIDE_TITLE lead to on URL, as a reader's browser sees it."""
     response = page.goto(url)
@@ -147,9 +163,7 @@ def test_editor_writes_a_guide_that_goes_through_review_to_readers(desktop, demo
     add_block(page, "小标题")
     page.fill("input[name='body-0-value']", HEADING)
     add_block(page, "正文段落")
-    paragraph = page.locator("[data-contentpath='body'] .public-DraftEditor-content").last
-    paragraph.click()
-    page.keyboard.type(PARAGRAPH)
+    type_rich_text(page, "body-1-value", PARAGRAPH)
     add_block(page, "危险信号")
     page.fill("input[name='body-2-value-signs-0-value']", SIGNS[0])
     page.locator("[data-contentpath='signs'] button[data-streamfield-list-add]").last.click()
@@ -182,8 +196,7 @@ def test_editor_writes_a_guide_that_goes_through_review_to_readers(desktop, demo
     page.get_by_label("冒充客服退款理赔", exact=True).first.check()
     page.get_by_label("老年人", exact=True).first.check()
     page.get_by_role("tab", name="内容").click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存草稿").click()
+    save_draft(page)
     page.wait_for_url(EDIT_URL)
     edit_path = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
     assert page.locator(".messages .success, .messages").first.is_visible()
@@ -349,7 +362,8 @@ def test_editor_cannot_publish_reach_campaign_data_or_change_site_settings(deskt
         refused = response.status in (401, 403, 404) or "/admin/campaigns/" not in page.url
         assert refused, (url, response.status, page.url)
         assert TEAM not in page.content(), url
-    shot(page, "41_campaigns_refused")
+        if url == CAMPAIGN_URLS[0]:
+            shot(page, "41_campaign_events_refused")
 
     # Site settings: the form is refused and a forged POST changes nothing.
     response = page.goto(demo_site + "/admin/settings/core/sitesettings/")
@@ -393,6 +407,22 @@ def status_of(page, url) -> int:
     return page.request.get(url).status
 
 
+def eventually(check, seconds: float = 15) -> bool:
+    """Whether CHECK comes true within SECONDS (asked once a second)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(1)
+    return True
+
+
+def alert_titles(page, url) -> str:
+    page.context.clear_cookies()
+    page.goto(url)
+    return page.locator("main").inner_text()
+
+
 def wait_until(moment: datetime) -> None:
     delay = (moment - datetime.now(SHANGHAI)).total_seconds()
     if delay > 0:
@@ -410,10 +440,8 @@ def test_editor_schedules_an_alert_that_goes_live_and_expires(desktop, demo_serv
     page.wait_for_url(re.compile(r".*/admin/pages/add/materials/alertpage/\d+/$"))
     page.fill("#id_title", ALERT_TITLE)
     page.fill("textarea[name=summary]", ALERT_SUMMARY)
-    page.locator("[data-contentpath='body'] .public-DraftEditor-content").click()
-    page.keyboard.type(ALERT_BODY)
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存草稿").click()
+    type_rich_text(page, "body", ALERT_BODY)
+    save_draft(page)
     page.wait_for_url(EDIT_URL)
     edit_path = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
 
@@ -425,13 +453,17 @@ def test_editor_schedules_an_alert_that_goes_live_and_expires(desktop, demo_serv
     page.locator("[data-a11y-dialog-show='schedule-publishing-dialog']").first.click()
     dialog = page.locator("#schedule-publishing-dialog")
     dialog.locator("input[name=go_live_at]").fill(go_live.strftime("%Y-%m-%d %H:%M"))
-    page.keyboard.press("Escape")
+    dialog.locator("input[name=go_live_at]").press("Tab")
     dialog.locator("input[name=expire_at]").fill(expiry.strftime("%Y-%m-%d %H:%M"))
     dialog.locator("input[name=expire_at]").press("Tab")
+    dialog.get_by_role("heading").first.click()  # closes the date picker over the buttons
+    expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
     shot(page, "30_schedule_dialog")
-    dialog.locator("button[type=submit], [data-action~='w-dialog#hide']").first.click()
-    with page.expect_navigation():
-        page.get_by_role("button", name="保存草稿").click()
+    with page.expect_navigation():  # the dialog's save button saves the draft with it
+        dialog.locator("button[type=submit]").click()
+    assert page.locator("input[name=go_live_at]").input_value() == go_live.strftime(
+        "%Y-%m-%d %H:%M"
+    )
     slug = page.locator("input[name=slug]").input_value()
     assert re.fullmatch(r"[a-z0-9-]+", slug), slug  # readers get an ASCII address
     shot(page, "31_scheduled_draft")
@@ -449,22 +481,156 @@ def test_editor_schedules_an_alert_that_goes_live_and_expires(desktop, demo_serv
 
     alerts = demo_site + "/zh-hans/alerts/"
     url = alerts + slug + "/"
-    page.context.clear_cookies()
-    page.goto(alerts)  # the alert list, cached for readers before the scheduled publish
-    assert not page.get_by_role("link", name=ALERT_TITLE).count()
+    # The alert list, cached for readers before the scheduled publish.
+    assert ALERT_TITLE not in alert_titles(page, alerts)
     assert status_of(page, url) == 404
     run_beat_task(env)  # before its time, the task leaves it alone
     assert status_of(page, url) == 404
 
+    # The beat task runs in another process: the server sees the change through the cache
+    # epoch in the database within CACHE_EPOCH_CHECK_SECONDS (10 s), as in production.
     wait_until(go_live)
     run_beat_task(env)
-    assert status_of(page, url) == 200
-    page.goto(alerts)
-    page.get_by_role("link", name=ALERT_TITLE).first.wait_for()
+    assert eventually(lambda: status_of(page, url) == 200)
+    assert eventually(lambda: ALERT_TITLE in alert_titles(page, alerts))
     shot(page, "33_live")
 
     wait_until(expiry)
     run_beat_task(env)
-    assert status_of(page, url) == 404
-    page.goto(alerts)
-    assert not page.get_by_role("link", name=ALERT_TITLE).count()
+    assert eventually(lambda: status_of(page, url) == 404)
+    assert eventually(lambda: ALERT_TITLE not in alert_titles(page, alerts))
+
+
+# Journey 2: a demo guide that has no English version yet; no other browser test uses it.
+SOURCE_TITLE = "游戏交易和网贷防骗：写给中学生和大学生"
+ENGLISH = {  # what a translator writes for each of its segments, by the source's start
+    "游戏交易和网贷防骗": "Game trading and student loan scams: for school and university students",
+    "低价皮肤": "Cheap skins, high offers for your account, 'free gear', 'loans just for "
+    "students': all of them can be traps.",
+    "游戏里的“好事”": "In games, a deal that looks too good is usually a trap",
+    "“全皮肤账号只要88”": "'Every skin for only 88 yuan', 'I'll buy your account for a high "
+    "price, deposit first', 'join the group for a free limited skin': you have seen these. "
+    "Scammers know what students want and write their scripts for it.",
+    "常见套路是": "The usual trick: they move you from the game to a private chat and send "
+    "a link to a 'trading platform' that looks exactly like the real one. After you pay, "
+    "it says your account is frozen or your details are wrong, and asks for an unfreezing "
+    "fee or a deposit, again and again.",
+    "游戏交易，出现这些就停手": "In a game trade, stop when you see these",
+    "“学生贷”“秒到账”": "Stay away from 'student loans' paid out 'in seconds'",
+    "有的同学急着用钱": "Some students who need money fast apply when they see 'no "
+    "collateral, no credit check, for students only, paid in seconds'. The money never "
+    "comes, but a 'processing fee' or 'proof of funds' is taken first. A real lender "
+    "charges nothing before paying out. If you are in real difficulty, talk to your "
+    "school's financial aid office, your counsellor or your family.",
+    "自我保护清单": "How to protect yourself",
+    "对方说我的账号被冻结了": "They said my account was frozen and I had to pay a deposit. I "
+    "paid three times from my mum's phone, 3,200 yuan in all, before I realised.",
+    "小林": "Xiao Lin, 15, a middle school student",
+    "被骗了别害怕": "If you have been scammed, don't be afraid: tell your parents at once "
+    "and call 110 or the anti-fraud hotline 96110.",
+    "guide-students-games-and-loans": "guide-students-games-and-loans",
+}
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def english_for(source: str) -> str:
+    for start, english in ENGLISH.items():
+        if source.startswith(start):
+            return english
+    raise AssertionError(f"a segment this journey has no English for: {source!r}")
+
+
+def translate_every_segment(page):
+    """In wagtail-localize's editor, translate each segment of each tab and save it."""
+    tabs = page.get_by_role("tab")
+    for index in range(tabs.count()):
+        tabs.nth(index).click()
+        pending = page.locator("[role=tabpanel]:visible li.incomplete")
+        while pending.count():
+            segment = pending.first
+            source = segment.locator("p").first.inner_text()
+            remaining = pending.count()
+            if not segment.locator("textarea").count():  # the first one opens by itself
+                segment.get_by_role("button", name="翻译").click()
+            segment.locator("textarea").fill(english_for(source))
+            segment.get_by_role("button", name="保存").click()
+            expect(pending).to_have_count(remaining - 1)
+
+
+def translation_state(page, site, title) -> str:
+    """The English state of TITLE in the Translations report, found through the Reports
+    menu as a translator would."""
+    page.goto(site + "/admin/")
+    page.get_by_role("button", name="报告").click()
+    page.get_by_role("link", name=re.compile("翻译状态|Translation")).first.click()
+    page.wait_for_load_state()
+    row = page.locator("tr", has=page.get_by_role("link", name=title)).first
+    return row.inner_text()
+
+
+def test_translator_publishes_english_and_sees_it_go_out_of_date(desktop, demo_site):
+    page = desktop
+    page.goto(demo_site + "/zh-hans/search/?q=游戏交易")
+    page.get_by_role("link", name=SOURCE_TITLE).first.click()
+    chinese_path = page.evaluate("location.pathname")
+
+    # The reviewer (Moderators) translates: they can publish the English page too.
+    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
+    assert "缺少英文版" in translation_state(page, demo_site, SOURCE_TITLE)
+    page.goto(demo_site + "/admin/pages/search/?q=游戏交易")
+    page.get_by_role("link", name=SOURCE_TITLE).first.click()
+    page.wait_for_url(EDIT_URL)
+    source_edit = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
+    page.get_by_role("button", name="操作").click()
+    page.get_by_role("link", name="翻译此页").click()
+    page.get_by_label("English").check()
+    shot(page, "20_submit_translation")
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(EDIT_URL)
+    assert page.url != demo_site + source_edit  # the English page's translation editor
+
+    # Source beside translation, segment by segment; then publish in English.
+    translate_every_segment(page)
+    shot(page, "21_translated")
+    page.locator("footer, .footer, [class*=footer]").get_by_role("button").last.click()
+    page.get_by_role("button", name=re.compile("发布")).first.click()
+    page.wait_for_load_state()
+    shot(page, "22_published_english")
+
+    # Readers: the language switch leads between the two versions of the guide.
+    page.context.clear_cookies()
+    page.goto(demo_site + chinese_path)
+    page.locator(".lang-switch").get_by_role("link", name="English").click()
+    page.wait_for_url(re.compile(r".*/en/.*"))
+    english_path = page.evaluate("location.pathname")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == ENGLISH["游戏交易和网贷防骗"]
+    shot(page, "23_english_page")
+    page.locator(".lang-switch").get_by_role("link", name="简体中文").click()
+    page.wait_for_url(demo_site + chinese_path)
+    assert page.locator("h1").inner_text() == SOURCE_TITLE
+
+    # The English report state is up to date, until the Chinese source is republished.
+    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
+    assert "最新" in translation_state(page, demo_site, SOURCE_TITLE)
+    open_editor(page, demo_site, source_edit)
+    page.fill(
+        "textarea[name=summary]",
+        "低价皮肤、高价收号、“免费领装备”、“学生专享贷款”，还有“代练返现”，都可能是陷阱。",
+    )
+    more_actions(page)
+    page.get_by_role("button", name=re.compile("^发布$")).click()
+    page.wait_for_url(EXPLORER)
+    state = translation_state(page, demo_site, SOURCE_TITLE)
+    shot(page, "24_report_out_of_date")
+    assert "已过期" in state, state
+
+    # No English page shows Chinese text in its content.
+    page.context.clear_cookies()
+    page.goto(demo_site + english_path)
+    chinese_left = HAN.findall(page.locator("main").inner_text())
+    if chinese_left:
+        pytest.xfail(
+            "wagtail-localize offers no segments for the items of list blocks (warning "
+            "signs, checklist): the English guide shows them in Chinese"
+        )
