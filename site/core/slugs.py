@@ -9,7 +9,6 @@ MAX_SLUG_LENGTH characters: maochong-gongjianfa-zhapian-yujing.
 """
 
 import logging
-import re
 
 import jieba
 from django.utils.text import slugify
@@ -63,11 +62,10 @@ def needs_pinyin_slug(slug: str, title: str, *, published: bool) -> bool:
     only before the page is first published, so a live URL never changes by itself."""
     if not slug or not slug.isascii() or "%" in slug:
         return True
-    return (
-        not published
-        and bool(CJK_RUN.search(title or ""))
-        and slug == slugify(re.sub(r"\s+", " ", title))
-    )
+    if published or not CJK_RUN.search(title or ""):
+        return False
+    # The script also drops English stop words (the, a, of …): only the title's words.
+    return set(slug.split("-")) <= set(slugify(title).split("-"))
 
 
 def unique_slug(base: str, *, parent, page=None) -> str:

@@ -9,7 +9,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from core.models import HomePage
 from core.pages import PinyinSlugMixin
-from core.slugs import MAX_SLUG_LENGTH, PinyinSlugPageForm, pinyin_slug
+from core.slugs import MAX_SLUG_LENGTH, PinyinSlugPageForm, needs_pinyin_slug, pinyin_slug
 from materials.models import GuidePage, MaterialIndexPage
 from tests import factories
 
@@ -37,6 +37,23 @@ def test_a_long_title_is_cut_at_a_word_and_stays_short():
     assert slug.startswith("shazhu-pan-hunlian-jiaoyou-zhapian")
     assert not slug.endswith("-")
     assert slug.isascii()
+
+
+@pytest.mark.parametrize(
+    ("slug", "title", "published", "replaced"),
+    [
+        ("", "防骗口诀", True, True),
+        ("防骗口诀", "防骗口诀", True, True),
+        ("%E9%98%B2%E9%AA%97", "防骗口诀", False, True),
+        ("ai", "AI换脸视频通话借钱", False, True),  # what the admin's script leaves
+        ("ai", "The AI换脸骗局", False, True),  # it drops English stop words too
+        ("ai", "AI换脸视频通话借钱", True, False),  # a live URL never changes by itself
+        ("deepfake-calls", "AI换脸视频通话借钱", False, False),  # the editor's own
+        ("phone-scams", "Phone scams", False, False),  # an English title's own slug
+    ],
+)
+def test_which_slugs_a_machine_made(slug, title, published, replaced):
+    assert needs_pinyin_slug(slug, title, published=published) is replaced
 
 
 def test_a_title_without_letters_gives_no_slug():
