@@ -2,6 +2,7 @@
 anywhere in titles and bodies, tokenised as the public search is (core.search_backend)."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from tests import factories
@@ -123,3 +124,9 @@ def test_the_public_search_finds_a_mixed_script_word_too(client, site_tree):
     response = client.get("/zh-hans/search/", {"q": "AI换脸"})
     assert response.status_code == 200
     assert [page.title for page in response.context["results"].object_list] == [alert.title]
+
+
+def test_a_rebuilt_index_is_tokenised_too(admin_client, pages):
+    call_command("update_index", verbosity=0)
+    assert set(FANGPIAN_TITLES) <= found(admin_client, ADMIN_SEARCH, "防骗")
+    assert found(admin_client, ADMIN_SEARCH, "抵押") == {"给父母的一封信"}
