@@ -269,7 +269,8 @@ class OutreachEvent(ClusterableModel):
 
     @property
     def event_date(self):
-        return timezone.localtime(self.starts_at).date()
+        """The day in the site's time zone, whatever time zone a user's admin shows."""
+        return timezone.localtime(self.starts_at, timezone.get_default_timezone()).date()
 
     def _team_takes_part(self) -> bool:
         # Imports check thousands of rows: they hand over the known (campaign, team) pairs.

@@ -147,7 +147,7 @@ def contribution_of(
     numbers["money_protected_yuan"] = money_protected_yuan or Decimal(0)
     numbers[METHOD_COLUMNS[attendance_method]] = 1
     return Contribution(
-        day=timezone.localtime(starts_at).date(),
+        day=timezone.localtime(starts_at, timezone.get_default_timezone()).date(),
         campaign_id=campaign_id,
         team_id=team_id,
         keys=(
@@ -292,7 +292,7 @@ def venue_changed(venue: Venue, before: dict) -> None:
 
 def rollup_rows_from_events() -> list[DailyReach]:
     """DailyReach rows computed straight from approved events (for rebuilds and checks)."""
-    tz = timezone.get_current_timezone()
+    tz = timezone.get_default_timezone()  # the site's days, not the admin user's
     approved = OutreachEvent.objects.filter(status=EventStatus.APPROVED)
     day = TruncDate("starts_at", tzinfo=tz)
     sums = {

@@ -185,14 +185,15 @@ class OutreachEventResource(resources.ModelResource):
             return [CHINESE_HEADERS.get(header, header) for header in headers]
         return headers
 
+    # Days and times as the site's time zone has them, whatever the user's admin shows.
     def dehydrate_date(self, event):
-        return timezone.localtime(event.starts_at).date().isoformat()
+        return _site_time(event.starts_at).date().isoformat()
 
     def dehydrate_start_time(self, event):
-        return timezone.localtime(event.starts_at).strftime("%H:%M")
+        return _site_time(event.starts_at).strftime("%H:%M")
 
     def dehydrate_end_time(self, event):
-        return timezone.localtime(event.ends_at).strftime("%H:%M")
+        return _site_time(event.ends_at).strftime("%H:%M")
 
     def dehydrate_money_protected_yuan(self, event):
         amount = event.money_protected_yuan
@@ -299,7 +300,7 @@ class OutreachEventResource(resources.ModelResource):
         if errors:
             raise ValidationError(errors)
 
-        tz = timezone.get_current_timezone()
+        tz = timezone.get_default_timezone()  # a ledger's times are the site's
         starts_at = datetime.datetime.combine(day, start or datetime.time(9), tz)
         ends_at = datetime.datetime.combine(day, end, tz) if end else starts_at + DEFAULT_DURATION
         clean.update(
@@ -346,12 +347,16 @@ class OutreachEventResource(resources.ModelResource):
         if clean["external_id"]:
             event = self._events_by_id.get(clean["external_id"])
         else:
-            day = timezone.localtime(clean["starts_at"]).date()
+            day = _site_time(clean["starts_at"]).date()
+            midnight = datetime.datetime.combine(
+                day, datetime.time(0), _site_time(clean["starts_at"]).tzinfo
+            )
             candidates = list(
                 OutreachEvent.objects.filter(
                     campaign=clean["campaign"],
                     venue=clean["venue"],
-                    starts_at__date=day,
+                    starts_at__gte=midnight,  # the site's day (__date would be the user's)
+                    starts_at__lt=midnight + datetime.timedelta(days=1),
                     external_id__isnull=True,
                 ).order_by("starts_at", "pk")
             )
@@ -478,6 +483,10 @@ class OutreachEventResource(resources.ModelResource):
                     for field, messages in error.message_dict.items()
                 }
             ) from None
+
+
+def _site_time(moment: datetime.datetime) -> datetime.datetime:
+    return timezone.localtime(moment, timezone.get_default_timezone())
 
 
 def _same_minute(a: datetime.datetime, b: datetime.datetime) -> bool:

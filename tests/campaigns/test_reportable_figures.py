@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 from PIL import Image
 from wagtail.models import ModelLogEntry
+from wagtail.users.models import UserProfile
 
 from campaigns import workflow
 from campaigns.imports.service import import_events
@@ -575,3 +576,36 @@ def test_the_form_offers_only_members_of_the_users_teams_as_participants(client,
     form = client.get("/admin/campaigns/events/new/").context["form"]
     offered = set(form.fields["participants"].queryset.values_list("username", flat=True))
     assert offered == {"coord_a", "lead_a"}
+
+
+def test_a_users_own_admin_time_zone_moves_no_figure_to_another_day(world, client):
+    """Wagtail lets each user pick a time zone for the admin; the figures' days stay the
+    site's: an event at 07:00 on 20 May in Beijing counts on 20 May, imports read their
+    times as Beijing times and exports write them so."""
+    from campaigns.models import DailyReach
+
+    event = factories.OutreachEventFactory(
+        campaign=world["campaign"],
+        team=world["team_a"],
+        created_by=world["coord_a"],
+        status="submitted",
+        starts_at=datetime.datetime(2026, 5, 20, 7, 0, tzinfo=BEIJING),
+        ends_at=datetime.datetime(2026, 5, 20, 9, 0, tzinfo=BEIJING),
+    )
+    with timezone.override("UTC"):
+        workflow.approve_event(event=event, user=world["lead_a"])
+        content = _import_csv(
+            world, "U1,{campaign},2026-05-21,07:30,东门菜市场,菜市场,江南区,摆摊,90,{team}"
+        )
+        report = import_events(content=content, filename="台账.csv", user=world["manager"])
+    assert report.saved, report.problems
+    day = DailyReach.objects.get(dimension="total", team=world["team_a"]).day
+    assert day == datetime.date(2026, 5, 20)
+    imported = OutreachEvent.objects.get(external_id="U1")
+    assert imported.starts_at == datetime.datetime(2026, 5, 21, 7, 30, tzinfo=BEIJING)
+    client.force_login(world["manager"])
+    profile = UserProfile.get_for_user(world["manager"])
+    profile.current_time_zone = "UTC"
+    profile.save()
+    text = client.get("/admin/campaigns/events/export/?file=csv&headers=en").content.decode()
+    assert f"U1,{world['campaign'].slug},2026-05-21,07:30" in text
