@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
 
 from . import permissions
 from .event_form import PhoneEventFormMixin
@@ -69,6 +70,37 @@ class OutreachEventForm(PhoneEventFormMixin, WagtailAdminModelForm):
                     % {"n": attendance, "bound": ATTENDANCE_SANITY_BOUND},
                 )
         return cleaned
+
+
+class CampaignForm(forms.ModelForm):
+    """Offers each focus scam type and target audience once. The snippets have a copy per
+    language; a campaign links the site's default language's (zh-hans), named in the
+    user's language where a translation exists. Links to another language's copy (made
+    before this form) show, and are saved, as their default-language counterpart."""
+
+    taxonomy_fields = ("scam_types", "audiences")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default, active = Locale.get_default(), Locale.get_active()
+        for name in self.taxonomy_fields:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            model = field.queryset.model
+            field.queryset = model.objects.filter(locale=default)
+            if active.pk != default.pk:
+                names = dict(
+                    model.objects.filter(locale=active).values_list("translation_key", "name")
+                )
+                field.label_from_instance = lambda item, names=names: names.get(
+                    item.translation_key, item.name
+                )
+            if self.instance.pk and not self.is_bound:
+                keys = getattr(self.instance, name).values_list("translation_key", flat=True)
+                self.initial[name] = list(
+                    field.queryset.filter(translation_key__in=keys).values_list("pk", flat=True)
+                )
 
 
 class ReviewForm(forms.Form):

@@ -35,7 +35,7 @@ from core.ids import parse_id
 from . import history, permissions, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import events_to_csv, events_to_xlsx
-from .forms import OutreachEventForm, ReviewForm
+from .forms import CampaignForm, OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
 from .models import (
@@ -622,6 +622,10 @@ class CampaignViewSet(ScopedModelViewSet):
     ]
     inspect_view_enabled = True
     inspect_view_class = CampaignInspectView
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("CampaignForm", (CampaignForm, form_class), {})
 
 
 class TeamViewSet(ScopedModelViewSet):

@@ -671,11 +671,6 @@ def test_material_forms_list_each_taxonomy_once_in_the_users_language(client, ne
                 assert names[name] in labels, (url, labels)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="campaigns/viewsets.py and forms.py were being rewritten by another change during "
-    "issue 12; the campaign form still offers every language's copy (issue 12, left open)",
-)
 @pytest.mark.django_db
 def test_campaign_form_lists_each_taxonomy_once(client, django_user_model, site_tree):
     en = site_tree["locales"]["en"]
@@ -690,3 +685,20 @@ def test_campaign_form_lists_each_taxonomy_once(client, django_user_model, site_
         labels = [str(label) for _, label in form.fields[name].choices]
         assert chinese in labels
         assert "Impersonating police" not in labels and "Older people" not in labels
+
+    # A campaign that links the English copy (made before) shows it as the Chinese one.
+    campaign = world["campaign"]
+    campaign.scam_types.set([ScamType.objects.get(name="Impersonating police")])
+    form = client.get(f"/admin/campaigns/campaigns/edit/{campaign.pk}/").context["form"]
+    assert form.initial["scam_types"] == [site_tree["police"].pk]
+
+    # A manager who reads English sees the English names of the same (Chinese) choices.
+    UserProfile.objects.update_or_create(
+        user=world["manager"], defaults={"preferred_language": "en"}
+    )
+    form = client.get("/admin/campaigns/campaigns/new/").context["form"]
+    choices = {
+        value.value if hasattr(value, "value") else value: str(label)
+        for value, label in form.fields["scam_types"].choices
+    }
+    assert choices == {site_tree["police"].pk: "Impersonating police"}
