@@ -62,14 +62,19 @@ def current_epoch() -> int | None:
     if epoch is None:
         cache.add(EPOCH_KEY, _fresh_value(), None)
         epoch = cache.get(EPOCH_KEY)
-    return _not_older_than_the_database(epoch)
+    return not_older_than_the_database(epoch)
 
 
 _last_database_check = [0.0]  # time.monotonic() of this process's last comparison
 
 
-def _not_older_than_the_database(epoch: int | None) -> int | None:
+def not_older_than_the_database(epoch: int | None) -> int | None:
     """Every CACHE_EPOCH_CHECK_SECONDS, compare the cache's epoch with the database's.
+
+    The page cache calls this on its hits too: a publish in another process that shares
+    no cache with this one (the beat task or a cron job beside the demo's per-process
+    memory cache) bumps only the database, and cached pages must not outlive it by more
+    than the interval.
 
     `restore_epoch` runs in a process that saw Redis go away. A worker that made no cache
     call during the outage never does, and could read an epoch that missed a bump; this

@@ -36,6 +36,7 @@ from .cache_epoch import (
     cached,
     current_epoch,
     forget,
+    not_older_than_the_database,
     remember_for_request,
 )
 from .context_processors import CARE_MODE_COOKIE
@@ -138,7 +139,8 @@ class PageCacheMiddleware:
             found = cache.get_many([EPOCH_KEY, key])
         else:
             found = {EPOCH_KEY: cache.get(EPOCH_KEY)}
-        epoch = found.get(EPOCH_KEY) or current_epoch()
+        epoch = found.get(EPOCH_KEY)
+        epoch = current_epoch() if epoch is None else not_older_than_the_database(epoch)
         token = remember_for_request(epoch)
         try:
             entry = found.get(key) if use_cache else None

@@ -239,6 +239,32 @@ def test_a_worker_that_missed_the_outage_catches_up_within_the_check_interval(
     assert cache.get(cache_epoch.EPOCH_KEY) == stale + 100
 
 
+def test_a_publish_by_another_process_retires_cached_pages_within_the_check_interval(
+    client, settings, site_tree, monkeypatch
+):
+    """The beat task (publish_scheduled) or a cron job publishes in its own process. Where
+    the processes share no cache (the demo's per-process memory cache) its bump reaches
+    only the database; the server's page cache must still stop serving copies from before
+    it once CACHE_EPOCH_CHECK_SECONDS have passed, also when the copy is a cache hit."""
+    settings.PAGE_CACHE_SECONDS = 600
+    settings.CACHE_EPOCH_CHECK_SECONDS = 10
+    clock = [1000.0]
+    monkeypatch.setattr(cache_epoch.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(cache_epoch, "_last_database_check", [clock[0]])
+    cache_epoch.bump_epoch()
+    library = site_tree["library"].url
+    assert client.get(library)["X-Page-Cache"] == "miss"
+    assert client.get(library)["X-Page-Cache"] == "hit"
+
+    other_process = CacheEpoch.objects.get().value + 100
+    CacheEpoch.objects.filter(pk=1).update(value=other_process)  # its bump, not in our cache
+
+    assert client.get(library)["X-Page-Cache"] == "hit"  # within the interval
+    clock[0] += 10
+    assert client.get(library)["X-Page-Cache"] == "miss"
+    assert cache.get(cache_epoch.EPOCH_KEY) == other_process
+
+
 def test_unpublishing_while_redis_is_away_retires_the_cached_page_when_it_returns(
     client, settings, site_tree
 ):
