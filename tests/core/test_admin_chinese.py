@@ -25,7 +25,7 @@ from django.contrib.auth.models import Group
 from django.core import mail
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from wagtail.models import Collection, Page, Workflow, WorkflowTask
+from wagtail.models import Collection, Page, Task, Workflow, WorkflowTask
 from wagtail.users.models import UserProfile
 
 from materials.models import MATERIAL_TYPES, Audience, ScamType
@@ -639,7 +639,7 @@ def test_every_notification_subject_template_renders_chinese(template, db):
     context = {
         "page": Page(title="防骗指南"),
         "object": Page(title="防骗指南"),
-        "task": WorkflowTask(),
+        "task": Task(name="审核员审批"),
         "workflow": Workflow(name="审核后发布"),
         "model_name": "页面",
         "settings": None,
