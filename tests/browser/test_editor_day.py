@@ -541,20 +541,18 @@ def english_for(source: str) -> str:
 
 
 def translate_every_segment(page):
-    """In wagtail-localize's editor, translate each segment of each tab and save it."""
-    tabs = page.get_by_role("tab")
-    for index in range(tabs.count()):
-        tabs.nth(index).click()
-        pending = page.locator("[role=tabpanel]:visible li.incomplete")
-        while pending.count():
-            segment = pending.first
-            source = segment.locator("p").first.inner_text()
-            remaining = pending.count()
-            if not segment.locator("textarea").count():  # the first one opens by itself
-                segment.get_by_role("button", name="翻译").click()
-            segment.locator("textarea").fill(english_for(source))
-            segment.get_by_role("button", name="保存").click()
-            expect(pending).to_have_count(remaining - 1)
+    """In wagtail-localize's editor, translate each segment of the content tab and save
+    it (the slug, on the promote tab, stays the ASCII one of the source)."""
+    pending = page.locator("li.incomplete:visible")
+    while pending.count():
+        segment = pending.first
+        source = segment.locator("p").first.inner_text()
+        remaining = pending.count()
+        if not segment.locator("textarea").count():  # the first one opens by itself
+            segment.get_by_role("button", name="翻译").click()
+        segment.locator("textarea").fill(english_for(source))
+        segment.get_by_role("button", name="保存").click()
+        expect(pending).to_have_count(remaining - 1)
 
 
 def translation_state(page, site, title) -> str:
@@ -592,9 +590,8 @@ def test_translator_publishes_english_and_sees_it_go_out_of_date(desktop, demo_s
     # Source beside translation, segment by segment; then publish in English.
     translate_every_segment(page)
     shot(page, "21_translated")
-    page.locator("footer, .footer, [class*=footer]").get_by_role("button").last.click()
-    page.get_by_role("button", name=re.compile("发布")).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^发布到")).click()
     shot(page, "22_published_english")
 
     # Readers: the language switch leads between the two versions of the guide.
@@ -631,6 +628,8 @@ def test_translator_publishes_english_and_sees_it_go_out_of_date(desktop, demo_s
     chinese_left = HAN.findall(page.locator("main").inner_text())
     if chinese_left:
         pytest.xfail(
-            "wagtail-localize offers no segments for the items of list blocks (warning "
-            "signs, checklist): the English guide shows them in Chinese"
+            "load_demo stores list-block items (warning signs, checklist) in Wagtail's "
+            "pre-2.16 plain-list format, which wagtail-localize skips when it extracts "
+            f"segments: the English guide shows {len(chinese_left)} Chinese characters "
+            "(the list items) under English headings"
         )
