@@ -184,6 +184,7 @@ def test_the_lead_sees_the_flag_in_the_list_and_on_the_review_screen(client, wor
     assert listing.count('class="w-status w-status--label flagged-attendance"') == 1
     review = client.get(f"/admin/campaigns/events/{flagged.pk}/approve/").content.decode()
     assert "flagged-attendance" in review
+    assert 'data-review-decision="approve"' in review
     assert 'name="confirm_flagged"' in review
     plain = client.get(f"/admin/campaigns/events/{world['event_a'].pk}/approve/")
     assert 'name="confirm_flagged"' not in plain.content.decode()
@@ -318,6 +319,10 @@ def test_the_approve_action_is_hidden_from_the_author_and_the_screen_says_why(cl
     edit = client.get(f"/admin/campaigns/events/edit/{event.pk}/").content.decode()
     assert f"/admin/campaigns/events/{event.pk}/approve/" not in edit
     assert "four-eyes" in edit
+    screen = client.get(f"/admin/campaigns/events/{event.pk}/approve/").content.decode()
+    assert "four-eyes" in screen and 'data-review-decision="approve"' not in screen
+    returning = client.get(f"/admin/campaigns/events/{event.pk}/return/").content.decode()
+    assert 'data-review-decision="return"' in returning
     refused = client.post(f"/admin/campaigns/events/{event.pk}/approve/", {"comment": ""})
     assert refused.status_code == 200
     assert refused.context["form"].non_field_errors()
