@@ -156,6 +156,11 @@ class Venue(models.Model):
         super().save(*args, **kwargs)
 
 
+def optional_count(verbose_name) -> models.PositiveIntegerField:
+    """A number of people or copies that may not have been counted (NULL), unlike 0."""
+    return models.PositiveIntegerField(verbose_name, null=True, blank=True)
+
+
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -192,13 +197,14 @@ class OutreachEvent(ClusterableModel):
         choices=CountMethod.choices,
         default=CountMethod.HEADCOUNT,
     )
-    elders = models.PositiveIntegerField(_("of whom elders"), default=0)
-    students = models.PositiveIntegerField(_("of whom students"), default=0)
-    general_public = models.PositiveIntegerField(_("of whom general public"), default=0)
-    materials_distributed = models.PositiveIntegerField(_("materials distributed"), default=0)
-    videos_screened = models.PositiveIntegerField(_("videos screened"), default=0)
-    help_requests = models.PositiveIntegerField(_("people who asked for help"), default=0)
-    warnings = models.PositiveIntegerField(_("people warned off a scam (劝阻)"), default=0)
+    # Counts a team does not always take: empty (NULL) is "not counted", 0 is "none".
+    elders = optional_count(_("of whom elders"))
+    students = optional_count(_("of whom students"))
+    general_public = optional_count(_("of whom general public"))
+    materials_distributed = optional_count(_("materials distributed"))
+    videos_screened = optional_count(_("videos screened"))
+    help_requests = optional_count(_("people who asked for help"))
+    warnings = optional_count(_("people warned off a scam (劝阻)"))
     money_protected_yuan = optional_yuan(
         _("money protected (yuan)"), validators=[MinValueValidator(0)]
     )

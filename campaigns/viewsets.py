@@ -506,6 +506,7 @@ EVENT_PANELS = [
             ),
         ],
         heading=_("Reach"),
+        help_text=_("Leave a figure empty if it was not counted; 0 means counted and none."),
     ),
     InlinePanel(
         "material_lines",

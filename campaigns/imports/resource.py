@@ -65,7 +65,10 @@ def _optional_count_parser(name: str):
     return parse
 
 
-OPTIONAL_COUNT_PARSERS = {name: _optional_count_parser(name) for name in OPTIONAL_COUNTS}
+# Every count but attendance may be left empty: "not counted" (see OutreachEvent).
+OPTIONAL_COUNT_PARSERS = {
+    name: _optional_count_parser(name) for name in (*LEDGER_COUNTS[1:], *OPTIONAL_COUNTS)
+}
 COMPARED_FIELDS = (
     "external_id",
     "campaign_id",
@@ -280,7 +283,7 @@ class OutreachEventResource(resources.ModelResource):
         clean["audience_groups"] = ",".join(audience or [])
         clean["attendance"] = read("attendance", lambda v: parse_count(v, required=True))
         for column in COUNT_COLUMNS[1:]:
-            clean[column] = read(column, parse_count)
+            clean[column] = read(column, OPTIONAL_COUNT_PARSERS[column])
         present = self._optional_columns
         for column in OPTIONAL_COUNTS:
             if column in present:

@@ -14,7 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from campaigns.models import EventPhoto, EventStatus, OutreachEvent
+from campaigns import photos
+from campaigns.models import DailyReach, EventPhoto, EventStatus, OutreachEvent
+from campaigns.reach import rebuild_reach_rollups
 from tests import factories
 from tests.campaigns.test_workflow import event_form_data
 
@@ -349,3 +351,80 @@ def test_materials_are_picked_from_live_materials_not_the_page_tree(client, worl
     assert response.status_code == 200
     assert not OutreachEvent.objects.filter(attendance=31).exists()
     assert guide.pk and poster.pk
+
+
+# --- "0" and "not counted" ----------------------------------------------------------------
+NOT_ALWAYS_COUNTED = (
+    "elders",
+    "students",
+    "general_public",
+    "materials_distributed",
+    "videos_screened",
+    "help_requests",
+    "warnings",
+)
+
+
+def test_a_new_event_shows_counts_blank_not_zero(client, world):
+    client.force_login(world["coord_a"])
+    response = client.get(NEW)
+    form = response.context["form"]
+    for name in NOT_ALWAYS_COUNTED:
+        assert form[name].value() in (None, ""), name
+    assert "没有统计的数字请留空" in response.content.decode()  # the Reach panel says so
+
+
+def test_blank_is_stored_as_not_counted_and_zero_as_zero(client, world):
+    client.force_login(world["coord_a"])
+    data = event_form_data(
+        world,
+        attendance="40",
+        elders="",
+        students="0",
+        general_public="",
+        materials_distributed="",
+        videos_screened="0",
+        help_requests="",
+        warnings="0",
+    )
+    response = client.post(NEW, data)
+    assert response.status_code == 302, response.context["form"].errors
+    event = OutreachEvent.objects.get(attendance=40)
+    assert (event.elders, event.students, event.general_public) == (None, 0, None)
+    assert (event.materials_distributed, event.videos_screened) == (None, 0)
+    assert (event.help_requests, event.warnings) == (None, 0)
+    page = client.get(EDIT.format(pk=event.pk)).content.decode()
+    assert re.search(r'name="help_requests"(?![^>]*value=)[^>]*>', page)  # still blank
+    assert re.search(r'name="warnings"[^>]*value="0"', page)
+
+
+def test_not_counted_figures_add_nothing_to_the_reach(world):
+    event = factories.OutreachEventFactory(
+        campaign=world["campaign"],
+        team=world["team_a"],
+        status=EventStatus.APPROVED,
+        attendance=25,
+        elders=None,
+        students=None,
+        general_public=None,
+        materials_distributed=None,
+        videos_screened=None,
+        help_requests=None,
+        warnings=3,
+    )
+    event.refresh_from_db()
+    assert event.help_requests is None
+    total = DailyReach.objects.filter(dimension="total", team=world["team_a"])
+    assert sum(total.values_list("attendance", flat=True)) >= 25
+    before = sorted(total.values_list("day", "help_requests", "warnings", "elders"))
+    rebuild_reach_rollups()
+    after = sorted(total.values_list("day", "help_requests", "warnings", "elders"))
+    assert before == after
+
+
+def test_held_photos_are_deleted_after_a_day(world):
+    held = photos.hold(world["coord_a"].pk, photos.downscaled(phone_jpeg(size=(800, 600))))
+    assert photos.fetch(world["coord_a"].pk, held) is not None
+    assert photos.forget_old() == 0  # fresh: kept
+    assert photos.forget_old(now=timezone.now() + datetime.timedelta(hours=25)) >= 1
+    assert photos.fetch(world["coord_a"].pk, held) is None
