@@ -7,7 +7,8 @@ tables; nothing loops over events in Python.
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth
+from django.utils import timezone
 from wagtail.models import Page
 
 from . import permissions
@@ -115,8 +116,10 @@ def pending_events(*, user, filters: ReachFilters = EVERYTHING) -> dict[str, int
 
 
 def events_for(*, user, filters: ReachFilters = EVERYTHING) -> QuerySet:
-    events = permissions.events_visible_to(user)
-    return filters.apply(events, day="starts_at__date")
+    # The site's days (a __date lookup would use the time zone the user's admin shows).
+    site_day = TruncDate("starts_at", tzinfo=timezone.get_default_timezone())
+    events = permissions.events_visible_to(user).annotate(site_day=site_day)
+    return filters.apply(events, day="site_day")
 
 
 def material_effectiveness(*, user, filters: ReachFilters = EVERYTHING, limit: int = 10):

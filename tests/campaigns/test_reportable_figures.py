@@ -614,3 +614,21 @@ def test_a_users_own_admin_time_zone_moves_no_figure_to_another_day(world, clien
     profile.save()
     text = client.get("/admin/campaigns/events/export/?file=csv&headers=en").content.decode()
     assert f"U1,{world['campaign'].slug},2026-05-21,07:30" in text
+
+
+def test_the_dashboards_pending_counts_use_the_sites_days(client, world):
+    """A draft at 07:00 on 20 May in Beijing is 19 May in UTC: a dashboard filtered to
+    20 May counts it even for a user whose admin shows UTC."""
+    factories.OutreachEventFactory(
+        campaign=world["campaign"],
+        team=world["team_a"],
+        created_by=world["coord_a"],
+        starts_at=datetime.datetime(2026, 5, 20, 7, 0, tzinfo=BEIJING),
+        ends_at=datetime.datetime(2026, 5, 20, 9, 0, tzinfo=BEIJING),
+    )
+    profile = UserProfile.get_for_user(world["lead_a"])
+    profile.current_time_zone = "UTC"
+    profile.save()
+    client.force_login(world["lead_a"])
+    response = client.get("/admin/campaigns/reach/?date_from=2026-05-20&date_to=2026-05-20")
+    assert response.context["pending"]["draft"] == 1
