@@ -48,7 +48,7 @@ def _shown(value) -> object:
     if value is None or isinstance(value, bool | int | str):
         return value
     if hasattr(value, "tzinfo"):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return timezone.localtime(value, timezone.get_default_timezone()).strftime("%Y-%m-%d %H:%M")
     return str(value)
 
 

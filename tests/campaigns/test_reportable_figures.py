@@ -632,3 +632,17 @@ def test_the_dashboards_pending_counts_use_the_sites_days(client, world):
     client.force_login(world["lead_a"])
     response = client.get("/admin/campaigns/reach/?date_from=2026-05-20&date_to=2026-05-20")
     assert response.context["pending"]["draft"] == 1
+
+
+def test_the_history_writes_times_in_the_sites_time_zone(world):
+    from campaigns import history
+
+    event = factories.OutreachEventFactory(
+        campaign=world["campaign"],
+        team=world["team_a"],
+        starts_at=datetime.datetime(2026, 5, 20, 7, 0, tzinfo=BEIJING),
+        ends_at=datetime.datetime(2026, 5, 20, 9, 0, tzinfo=BEIJING),
+    )
+    with timezone.override("UTC"):  # a user whose admin shows UTC edits it
+        state = history.snapshot(event)
+    assert (state["starts_at"], state["ends_at"]) == ("2026-05-20 07:00", "2026-05-20 09:00")
