@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -25,7 +26,19 @@ class SiteLocaleMiddleware(LocaleMiddleware):
     is right for unknown addresses (/xx/ ends on the Chinese 404 page) but wrong for
     routes that exist outside the language prefix (/admin/…, /r/…, /feedback/…): their
     404 must stay a 404.
+
+    And one choice: the admin speaks the site's language (Chinese) to anyone who has not
+    picked another under Account → Preferences, whatever the browser asks for. The
+    centre's staff often use phones and office PCs set up in English; Wagtail would follow
+    the browser for a user with no preference.
     """
+
+    def process_request(self, request):
+        if request.path_info.startswith("/admin/"):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return
+        super().process_request(request)
 
     def process_response(self, request, response):
         if response.status_code == 404 and getattr(request, "resolver_match", None):
