@@ -544,6 +544,7 @@ def translate_every_segment(page):
     """In wagtail-localize's editor, translate each segment of the content tab and save
     it (the slug, on the promote tab, stays the ASCII one of the source)."""
     pending = page.locator("li.incomplete:visible")
+    translated = 0
     while pending.count():
         segment = pending.first
         source = segment.locator("p").first.inner_text()
@@ -553,6 +554,9 @@ def translate_every_segment(page):
         segment.locator("textarea").fill(english_for(source))
         segment.get_by_role("button", name="保存").click()
         expect(pending).to_have_count(remaining - 1)
+        translated += 1
+    # Each saved segment gets its 编辑 button once the server has stored it.
+    expect(page.get_by_role("button", name="编辑")).to_have_count(translated)
 
 
 def translation_state(page, site, title) -> str:
@@ -625,7 +629,9 @@ def test_translator_publishes_english_and_sees_it_go_out_of_date(desktop, demo_s
     # No English page shows Chinese text in its content.
     page.context.clear_cookies()
     page.goto(demo_site + english_path)
-    chinese_left = HAN.findall(page.locator("main").inner_text())
+    prose = page.locator("main").locator("h1, h2, h3, p, blockquote").all_inner_texts()
+    assert not HAN.findall(" ".join(prose)), prose
+    chinese_left = HAN.findall(" ".join(page.locator("main li").all_inner_texts()))
     if chinese_left:
         pytest.xfail(
             "load_demo stores list-block items (warning signs, checklist) in Wagtail's "
