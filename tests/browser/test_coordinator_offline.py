@@ -8,10 +8,12 @@ whose district's venues are offered (东门菜市场), not 河西区's (河西�
 """
 
 import datetime
+import io
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from PIL import Image
 
 from tests.browser.conftest import PHONE
 from tests.browser.helpers import SHOTS, sign_in
@@ -39,6 +41,20 @@ def fill_event(page, notes):
     page.fill("textarea[name=notes]", notes)
 
 
+def phone_photo() -> dict:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (60, 120, 180)).save(buffer, format="JPEG", quality=90)
+    return {
+        "name": "IMG_20261201_080512.jpg",
+        "mimeType": "image/jpeg",
+        "buffer": buffer.getvalue(),
+    }
+
+
+def chosen_files(page, name) -> int:
+    return page.locator(f"input[name='{name}']").evaluate("input => input.files.length")
+
+
 def drafts(page) -> list:
     return page.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('fangzha:event-draft:'))"
@@ -60,6 +76,9 @@ def test_a_dropped_connection_keeps_the_event_on_the_phone(phone, demo_site):
     assert "东门菜市场（江南区）" in venues and "河西综合市场（河西区）" not in venues
 
     fill_event(page, NOTES)
+    page.locator("#id_photos-ADD").click()
+    page.locator("input[name='photos-0-image']").set_input_files(phone_photo())
+    page.fill("input[name='photos-0-caption']", "早市摆摊现场")
     page.wait_for_function(
         "Object.keys(localStorage).some(k => k.startsWith('fangzha:event-draft:'))"
     )
@@ -82,6 +101,11 @@ def test_a_dropped_connection_keeps_the_event_on_the_phone(phone, demo_site):
     assert page.locator("textarea[name=notes]").input_value() == NOTES
     assert page.locator("input[name=starts_at_1]").input_value() == "08:00"
     assert page.locator("select[name=venue] option:checked").inner_text() == "东门菜市场（江南区）"
+    # The photo comes back too (kept in IndexedDB), with its caption.
+    page.wait_for_function(
+        "document.querySelector(\"input[name='photos-0-image']\")?.files.length === 1"
+    )
+    assert page.locator("input[name='photos-0-caption']").input_value() == "早市摆摊现场"
     page.screenshot(path=str(SHOTS / "coordinator_draft_restored.png"), full_page=True)
 
     page.get_by_role("button", name="保存并提交审核").click()
@@ -96,6 +120,12 @@ def test_a_dropped_connection_keeps_the_event_on_the_phone(phone, demo_site):
     rows = page.locator("table.listing tbody tr")
     assert rows.count() == 1
     assert "已提交" in rows.first.inner_text()
+    href = rows.first.locator("a[href*='/admin/campaigns/events/edit/']").first.get_attribute(
+        "href"
+    )
+    page.goto(demo_site + href)
+    assert page.locator("input[name='photos-TOTAL_FORMS']").input_value() == "1"
+    assert page.locator("input[name='photos-0-id']").input_value()  # the photo was saved
 
 
 def test_the_event_form_works_without_javascript(browser, demo_site):

@@ -1,8 +1,8 @@
 /* The outreach event form keeps a draft on the device (progressive enhancement: the form
  * works without this script).
  *
- * - As the coordinator types, the form's values (not the photos, which a page cannot keep)
- *   are kept in localStorage under the key the page gives (user and event).
+ * - As the coordinator types, the form's values are kept in localStorage under the key the
+ *   page gives (user and event), and the photos chosen in IndexedDB (where it is there).
  * - When the page opens and the device holds a draft that differs from the form, it
  *   offers to restore or discard it.
  * - Sending: with no connection (navigator.onLine false, or the server cannot be reached)
@@ -61,12 +61,79 @@
   }
   var key = text.key;
 
+  // --- Photos: File objects in IndexedDB, one entry per file input ----------------------
+  var database = null;
+  function files(mode, work) {
+    if (!window.indexedDB) return Promise.resolve(null);
+    if (!database) {
+      database = new Promise(function (resolve) {
+        var request = window.indexedDB.open("fangzha-drafts", 1);
+        request.onupgradeneeded = function () {
+          request.result.createObjectStore("files");
+        };
+        request.onsuccess = function () {
+          resolve(request.result);
+        };
+        request.onerror = function () {
+          resolve(null);
+        };
+      });
+    }
+    return database.then(function (db) {
+      if (!db) return null;
+      return new Promise(function (resolve) {
+        var transaction = db.transaction("files", mode);
+        var request = work(transaction.objectStore("files"));
+        transaction.oncomplete = function () {
+          resolve(request ? request.result : null);
+        };
+        transaction.onerror = transaction.onabort = function () {
+          resolve(null);
+        };
+      });
+    });
+  }
+  var photoInputs = {}; // name of a file input → true while it holds kept files
+  function keepPhotos(input) {
+    var chosen = Array.prototype.slice.call(input.files || []);
+    if (chosen.length) photoInputs[input.name] = true;
+    else delete photoInputs[input.name];
+    return files("readwrite", function (store) {
+      return chosen.length ? store.put(chosen, key + "|" + input.name) : store.delete(key + "|" + input.name);
+    });
+  }
+  function forgetPhotos(names) {
+    (names || []).forEach(function (name) {
+      files("readwrite", function (store) {
+        return store.delete(key + "|" + name);
+      });
+    });
+    photoInputs = {};
+  }
+  function restorePhotos(names) {
+    (names || []).forEach(function (name) {
+      files("readonly", function (store) {
+        return store.get(key + "|" + name);
+      }).then(function (kept) {
+        var input = form.elements[name];
+        if (!kept || !kept.length || !input || !window.DataTransfer) return;
+        var transfer = new DataTransfer();
+        kept.forEach(function (file) {
+          transfer.items.add(file);
+        });
+        input.files = transfer.files;
+        photoInputs[name] = true;
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+    });
+  }
+
   // --- Reading and writing the form ------------------------------------------------------
   function kept(element) {
     var name = element.name;
     if (!name || element.disabled || name.indexOf("__prefix__") !== -1) return false;
     if (/^(csrfmiddlewaretoken|action-.*|fz_draft_id)$/.test(name)) return false;
-    if (/^photos-/.test(name)) return false; // files cannot be kept; nor their rows
+    if (/-held$/.test(name)) return false; // a photo held by the server for one request
     return !/^(file|submit|button|reset|image)$/.test(element.type);
   }
   function snapshot() {
@@ -112,15 +179,26 @@
   var saved = (text.saved || "").split(" ");
   if (stored && saved.indexOf(stored.id) !== -1) {
     storage.removeItem(key); // the server saved it
+    forgetPhotos(stored.photos);
     stored = null;
   }
   var draftId = stored ? stored.id : newId();
 
+  var offered = false; // a draft is offered: typing must not overwrite it before a choice
   function keep() {
+    if (offered) return;
     var values = snapshot();
     if (same(values, initial) && !(stored && stored.id === draftId)) return;
     try {
-      storage.setItem(key, JSON.stringify({ id: draftId, at: Date.now(), values: values }));
+      storage.setItem(
+        key,
+        JSON.stringify({
+          id: draftId,
+          at: Date.now(),
+          values: values,
+          photos: Object.keys(photoInputs),
+        })
+      );
     } catch (error) {
       /* storage full: nothing more to do */
     }
@@ -131,7 +209,14 @@
     timer = window.setTimeout(keep, 300);
   }
   form.addEventListener("input", keepSoon);
-  form.addEventListener("change", keepSoon);
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type === "file" && input.name && input.name.indexOf("__prefix__") === -1) {
+      keepPhotos(input).then(keep);
+      return;
+    }
+    keepSoon();
+  });
 
   // --- Messages --------------------------------------------------------------------------
   var notice = document.createElement("div");
@@ -202,11 +287,19 @@
       hour: "2-digit",
       minute: "2-digit",
     });
+    offered = true;
+    draftId = newId(); // what is sent meanwhile is not that draft
     say(text.textFound.replace("%(time)s", time), [
       {
         label: text.textRestore,
         action: function () {
+          offered = false;
+          draftId = stored.id;
           restore(stored.values);
+          (stored.photos || []).forEach(function (name) {
+            photoInputs[name] = true; // until the files are back in their inputs
+          });
+          restorePhotos(stored.photos);
           keep();
           say(text.textRestored);
         },
@@ -215,7 +308,9 @@
         label: text.textDiscard,
         secondary: true,
         action: function () {
+          offered = false;
           storage.removeItem(key);
+          forgetPhotos(stored.photos);
           stored = null;
           draftId = newId();
           notice.hidden = true;
