@@ -67,7 +67,8 @@ def test_csv_ledger_with_title_row_and_ragged_rows_is_imported(world, encoding):
     assert report.problems == []
     assert report.saved and report.new == 3
     l3 = OutreachEvent.objects.get(external_id="L3")
-    assert (l3.attendance, l3.elders, l3.notes, l3.venue.name) == (200, 0, "", "江城大学")
+    # Its empty 老年人数 cell is "not counted" (None), not 0.
+    assert (l3.attendance, l3.elders, l3.notes, l3.venue.name) == (200, None, "", "江城大学")
     assert OutreachEvent.objects.get(external_id="L1").notes == "赶集日"
 
 
