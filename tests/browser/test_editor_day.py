@@ -542,7 +542,7 @@ ENGLISH = {  # what a translator writes for each of its segments, by the source'
     "贷款只找": "Borrow only from licensed banks and lenders",
     "放款前要交钱": "A loan that asks for money before paying out is always a scam",
     "拿不准的事": "When unsure, tell your parents or a teacher first",
-    "guide-students-games-and-loans": "guide-students-games-and-loans",
+    "guide-students-games-and-loans": "game-trading-and-student-loan-scams",
 }
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -555,22 +555,24 @@ def english_for(source: str) -> str:
 
 
 def translate_every_segment(page):
-    """In wagtail-localize's editor, translate each segment of the content tab and save
-    it (the slug, on the promote tab, stays the ASCII one of the source)."""
+    """In wagtail-localize's editor, translate each segment of each tab (content, then
+    promote: the slug) and save it."""
     pending = page.locator("li.incomplete:visible")
-    translated = 0
-    while pending.count():
-        segment = pending.first
-        source = segment.locator("p").first.inner_text()
-        remaining = pending.count()
-        if not segment.locator("textarea").count():  # the first one opens by itself
-            segment.get_by_role("button", name="翻译").click()
-        segment.locator("textarea").fill(english_for(source))
-        segment.get_by_role("button", name="保存").click()
-        expect(pending).to_have_count(remaining - 1)
-        translated += 1
-    # Each saved segment gets its 编辑 button once the server has stored it.
-    expect(page.get_by_role("button", name="编辑")).to_have_count(translated)
+    for tab in ("内容", "推广"):
+        page.get_by_role("tab", name=tab).click()
+        translated = 0
+        while pending.count():
+            segment = pending.first
+            source = segment.locator("p").first.inner_text()
+            remaining = pending.count()
+            if not segment.locator("textarea").count():  # the first one opens by itself
+                segment.get_by_role("button", name="翻译").click()
+            segment.locator("textarea").fill(english_for(source))
+            segment.get_by_role("button", name="保存").click()
+            expect(pending).to_have_count(remaining - 1)
+            translated += 1
+        # Each saved segment gets its 编辑 button once the server has stored it.
+        expect(page.get_by_role("button", name="编辑")).to_have_count(translated)
 
 
 def translation_state(page, site, title) -> str:
