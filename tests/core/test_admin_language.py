@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
 from tests import factories
@@ -62,3 +63,56 @@ def test_listing_counts_read_as_chinese_without_a_none(client, site_tree, editor
     assert "当前显示" in text  # the count line is there to check
     # (\b would not do: a CJK character before "None" counts as a word character)
     assert not re.search(NONE, text), re.findall(r".{0,20}" + NONE + ".{0,5}", text)
+
+
+@pytest.fixture
+def live_guide_with_a_draft(site_tree):
+    page = factories.GuidePageFactory(parent=site_tree["library"], title="冒充客服退款")
+    page.save_revision().publish()
+    page.title = "冒充客服退款（修订）"
+    page.save_revision()
+    return page
+
+
+def test_a_live_page_reads_已发布_on_the_edit_view_and_in_the_listing(
+    client, site_tree, editor, live_guide_with_a_draft
+):
+    """Wagtail's admin catalogue says 发布 ("Live", the status panel) and its core one
+    在用 ("live", listings) and 发布+草稿 ("live + draft"): one word, 已发布, everywhere."""
+    client.force_login(editor)
+    page = live_guide_with_a_draft
+    edit = visible_text(client.get(f"/admin/pages/{page.pk}/edit/").content.decode())
+    listing = visible_text(client.get(f"/admin/pages/{site_tree['library'].pk}/").content.decode())
+    assert "状态： 已发布" in edit and "状态： 发布" not in edit  # the status side panel
+    assert "已发布+草稿" in listing
+    for text in (edit, listing):
+        assert "在用" not in text
+        assert not re.search(r"(?<!已)发布\+草稿", text)
+
+
+def test_the_final_approval_reads_通过并发布(client, site_tree, live_guide_with_a_draft, moderator):
+    """Wagtail joins "%(label)s and Publish" as "通过 和发布" and "带评论批准 和发布"."""
+    page = live_guide_with_a_draft
+    page.get_workflow().start(page, moderator)
+    client.force_login(moderator)
+    html = client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    assert "通过并发布" in html and "附评论通过并发布" in html
+    assert "和发布" not in html and "带评论批准" not in html
+
+
+@pytest.mark.django_db
+def test_the_root_page_is_called_全部页面_not_root():
+    """The root page's title is data (Wagtail's migration names it "Root") and starts every
+    edit view's breadcrumb; our migration renames it."""
+    root = Page.objects.get(depth=1)
+    assert (root.title, root.draft_title) == ("全部页面", "全部页面")
+
+
+def test_the_english_search_box_gives_an_english_example(client, site_tree, english_tree):
+    """The English site's search placeholder read "Search, e.g. 刷单"."""
+    chinese = client.get(site_tree["home"].url).content.decode()
+    assert 'placeholder="搜索，例如：刷单"' in chinese
+    english = client.get(english_tree["home"].url).content.decode()
+    placeholder = re.search(r'id="nav-q"[^>]*placeholder="([^"]*)"', english).group(1)
+    assert not re.search(r"[\u4e00-\u9fff]", placeholder), placeholder
+    assert placeholder.startswith("Search")
