@@ -8,7 +8,7 @@ the import ignores, so an export re-imports unchanged, in labels or codes.
 Formula injection: a CSV text cell that a spreadsheet would run gets a leading apostrophe
 (core.spreadsheets.neutralise), which the import takes off again
 (campaigns.imports.reading); in XLSX such a cell is typed as text instead, with no visible
-apostrophe. A value that itself starts with an apostrophe before a formula character gets
+apostrophe. A value that itself starts with apostrophes before a formula character gets
 one more, so that taking one off on import gives it back unchanged: nothing grows.
 """
 
@@ -20,6 +20,7 @@ from decimal import Decimal
 import openpyxl
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -28,6 +29,7 @@ from core.spreadsheets import FORMULA_STARTS, neutralise
 
 from .choices import AudienceGroup, audience_labels, label
 from .imports.cells import CHINESE_HEADERS
+from .imports.template import LEDGER_COLUMNS
 from .models import CountMethod, EventFormat, EventStatus, VenueType
 from .reach import REPORT_FIGURES
 
@@ -42,8 +44,8 @@ def guard_text(value, *, xlsx: bool):
     text instead), and an apostrophe the import would take off doubled."""
     if not isinstance(value, str):
         return value
-    if value[:1] == "'" and value[1:2] and value[1] in FORMULA_STARTS:
-        return "'" + value
+    if value[:1] == "'" and value.lstrip("'")[:1] and value.lstrip("'")[0] in FORMULA_STARTS:
+        return "'" + value  # the import takes one off (campaigns.imports.reading)
     return value if xlsx else neutralise(value)
 
 
@@ -108,35 +110,7 @@ def csv_bytes(rows) -> bytes:
 # --- events --------------------------------------------------------------------------------
 
 # The import's columns, in its order, then three it ignores (read-only in a re-import).
-EVENT_COLUMNS = (
-    "external_id",
-    "campaign",
-    "date",
-    "start_time",
-    "end_time",
-    "venue_name",
-    "venue_type",
-    "district",
-    "format",
-    "audience",
-    "attendance",
-    "attendance_method",
-    "elders",
-    "students",
-    "general_public",
-    "materials_distributed",
-    "warnings",
-    "help_requests",
-    "videos_screened",
-    "money_protected_yuan",
-    "staff_count",
-    "partners",
-    "team",
-    "notes",
-    "status",
-    "created_by",
-    "approved_by",
-)
+EVENT_COLUMNS = (*LEDGER_COLUMNS, "status", "created_by", "approved_by")
 READ_ONLY_HEADERS = {"status": "状态", "created_by": "创建人", "approved_by": "审核通过人"}
 
 
@@ -243,9 +217,17 @@ FIGURE_LABELS = {
 }
 BREAKDOWN_LABELS = {
     "by_venue_type": (_("By venue type"), _("People reached by venue type"), _("Venue type")),
-    "by_audience": (_("By audience"), _("People reached by audience"), _("Audience")),
+    "by_audience": (
+        _("By audience"),
+        _("People reached by audience"),
+        pgettext_lazy("reach breakdown", "Audience"),
+    ),
     "by_district": (_("By district"), _("People reached by district"), _("District")),
-    "by_format": (_("By format"), _("People reached by format"), _("Format")),
+    "by_format": (
+        _("By format"),
+        _("People reached by format"),
+        pgettext_lazy("outreach event", "Format"),
+    ),
     "by_month": (_("By month"), _("People reached by month"), _("Month")),
 }
 AUDIENCE_KEYS = {

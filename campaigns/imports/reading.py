@@ -244,9 +244,12 @@ def _blank(value) -> bool:
 
 
 def _unguard(value):
-    """A text cell without the apostrophe an export put before a formula-like start."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in FORMULA_STARTS:
-        return value[1:]
+    """A text cell without the apostrophe an export put before a formula-like start (or
+    before apostrophes and one: campaigns.exporting.guard_text), so nothing grows."""
+    if isinstance(value, str) and value[:1] == "'":
+        rest = value.lstrip("'")
+        if rest[:1] and rest[0] in FORMULA_STARTS:
+            return value[1:]
     return value
 
 
