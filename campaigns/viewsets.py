@@ -169,7 +169,8 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
 
     @cached_property
     def header_more_buttons(self):
-        """Export what the list shows (current filters), round-trippable through import."""
+        """Export what the list shows (current filters, the period too), round-trippable
+        through the import: labels in Chinese or English, or codes for other systems."""
         buttons = super().header_more_buttons
         query = self.request.GET.copy()
         query.pop("p", None)
@@ -178,9 +179,16 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
             (_("Download CSV (中文表头)"), {"file": "csv", "headers": "zh"}),
             (_("Download XLSX (中文表头)"), {"file": "xlsx", "headers": "zh"}),
             (_("Download CSV (English headers)"), {"file": "csv", "headers": "en"}),
+            (_("Download XLSX (English)"), {"file": "xlsx", "headers": "en"}),
+            (
+                _("Download CSV (codes, for other systems)"),
+                {"file": "csv", "headers": "en", "values": "codes"},
+            ),
         ):
-            query.update(params)
-            buttons.append(Button(label, url=f"{base}?{query.urlencode()}", icon_name="download"))
+            chosen = query.copy()
+            for key, value in params.items():
+                chosen[key] = value  # replaces, where update() would append
+            buttons.append(Button(label, url=f"{base}?{chosen.urlencode()}", icon_name="download"))
         buttons.append(
             Button(
                 _("Import a spreadsheet"),

@@ -285,8 +285,8 @@ def test_xlsx_sums_to_the_dashboards_figures_for_the_same_filter(client, world, 
         "/admin/campaigns/reach/",
         {"campaign": world["campaign"].pk, "date_from": first, "date_to": end},
     )
-    if dashboard.status_code == 200 and dashboard.context:
-        totals = dashboard.context["report"]["totals"]
+    assert dashboard.status_code == 200
+    assert dashboard.context["report"]["totals"] == totals  # what the dashboard shows
     assert column_sum("参与人数") == totals["attendance"]
     assert column_sum("老年人数") == totals["elders"]
     assert column_sum("求助人数") == totals["help_requests"]
@@ -324,6 +324,21 @@ def test_quarter_custom_range_and_district_filters(client, world, ledger):
     assert [event.pk for event in hexi.context["object_list"]] == [ledger["school"].pk]
     rows = csv_dicts(get_export(client, world["manager"], "file=csv&district=河西区"))
     assert [row["场所名称"] for row in rows] == ["河西实验小学"]
+
+
+def test_list_offers_exports_of_what_it_shows(client, world, ledger):
+    """The list's download buttons carry its filters, period included, and each names one
+    file type, header language and value kind (not the previous buttons' appended)."""
+    client.force_login(world["manager"])
+    page = client.get("/admin/campaigns/events/", {"month": "2026-05", "district": "江南区"})
+    urls = [b.url for b in page.context["view"].header_more_buttons if "/export/" in b.url]
+    assert len(urls) == 5
+    for url in urls:
+        assert "month=2026-05" in url and url.count("file=") == 1 and url.count("headers=") == 1
+    codes = next(url for url in urls if "values=codes" in url)
+    rows = csv_dicts(client.get(codes).content)
+    assert {row["venue_type"] for row in rows} == {"bank", "market"}
+    assert all(row["date"].startswith("2026-05") for row in rows)
 
 
 @pytest.mark.parametrize("query", ["month=2026-13", "month=五月", "quarter=2026-Q5", "date_from=x"])
