@@ -484,14 +484,17 @@ def period_days(*, month="", quarter="", date_from="", date_to=""):
     return first, last
 
 
+EARLIEST_DAY, LATEST_DAY = datetime.date(1000, 1, 1), datetime.date(9999, 1, 1)
+
+
 def events_in_period(events, first, last):
     """Events whose day in the site's time zone (not UTC's) is within first..last."""
     zone = timezone.get_default_timezone()
-    if first:
+    if first and first > EARLIEST_DAY:  # earlier: no bound (the time zone would overflow)
         events = events.filter(
             starts_at__gte=datetime.datetime.combine(first, datetime.time(), zone)
         )
-    if last:
+    if last and last < LATEST_DAY:
         after = last + datetime.timedelta(days=1)
         events = events.filter(
             starts_at__lt=datetime.datetime.combine(after, datetime.time(), zone)

@@ -341,6 +341,25 @@ def test_list_offers_exports_of_what_it_shows(client, world, ledger):
     assert all(row["date"].startswith("2026-05") for row in rows)
 
 
+def test_extreme_days_are_no_error(client, world, ledger):
+    rows = csv_dicts(
+        get_export(client, world["manager"], "file=csv&date_from=0001-01-01&date_to=9999-12-31")
+    )
+    assert len(rows) == OutreachEvent.objects.count()
+    client.force_login(world["manager"])
+    page = client.get("/admin/campaigns/events/?date_from=0001-01-01&date_to=9999-12-31")
+    assert page.status_code == 200
+
+
+def test_list_filters_read_in_chinese(client, world, ledger):
+    client.force_login(world["manager"])
+    page = client.get("/admin/campaigns/events/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = page.content.decode()
+    for label in ("月份", "季度", "辖区", "起始日期", "截止日期", "第4季度"):
+        assert label in page, label
+    assert "Quarter" not in page and "Month" not in page
+
+
 @pytest.mark.parametrize("query", ["month=2026-13", "month=五月", "quarter=2026-Q5", "date_from=x"])
 def test_bad_periods_give_an_empty_export_and_a_list_not_an_error(client, world, ledger, query):
     rows = csv_dicts(get_export(client, world["manager"], f"file=csv&{query}"))
