@@ -29,7 +29,7 @@ from core.spreadsheets import FORMULA_STARTS, neutralise
 
 from .choices import AudienceGroup, audience_labels, label
 from .imports.cells import CHINESE_HEADERS
-from .imports.template import LEDGER_COLUMNS
+from .imports.template import EXPORT_ONLY_COLUMNS, LEDGER_COLUMNS
 from .models import CountMethod, EventFormat, EventStatus, VenueType
 from .reach import REPORT_FIGURES
 
@@ -110,14 +110,13 @@ def csv_bytes(rows) -> bytes:
 # --- events --------------------------------------------------------------------------------
 
 # The import's columns, in its order, then three it ignores (read-only in a re-import).
-EVENT_COLUMNS = (*LEDGER_COLUMNS, "status", "created_by", "approved_by")
-READ_ONLY_HEADERS = {"status": "状态", "created_by": "创建人", "approved_by": "审核通过人"}
+EVENT_COLUMNS = (*LEDGER_COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
 def event_headers(chinese: bool) -> list[str]:
     if not chinese:
         return list(EVENT_COLUMNS)
-    names = CHINESE_HEADERS | READ_ONLY_HEADERS
+    names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
     return [names[column] for column in EVENT_COLUMNS]
 
 

@@ -48,6 +48,9 @@ LEDGER_COLUMNS = (
     "team",
     "notes",
 )
+# Columns an export adds after these, which the import does not read (an event's state and
+# people are not changed by a file), nor lists as unknown: column key → Chinese header.
+EXPORT_ONLY_COLUMNS = {"status": "状态", "created_by": "创建人", "approved_by": "审核通过人"}
 EXAMPLE_CAMPAIGN = "示例：全民反诈在行动"
 EXAMPLE = {
     "external_id": "JN-2026-001",
