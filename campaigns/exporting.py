@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -120,8 +121,12 @@ def event_headers(chinese: bool) -> list[str]:
     return [names[column] for column in EVENT_COLUMNS]
 
 
-def _person(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
+def _person(user, language: str) -> str:
+    """李小红 (family name first, no space) in Chinese; else the account's full name."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if language.startswith("zh") and (first or last) and not (first + last).isascii():
+        return f"{last}{first}"
+    return user.get_full_name() or user.get_username()
 
 
 def event_row(event, *, language: str, codes: bool) -> list:
@@ -163,10 +168,13 @@ def event_row(event, *, language: str, codes: bool) -> list:
         event.team.name,
         event.notes,
         choice(EventStatus, event.status),
-        (event.created_by.get_username() if codes else _person(event.created_by))
+        (event.created_by.get_username() if codes else _person(event.created_by, language))
         if event.created_by
         else "",
-        ((event.reviewed_by.get_username() if codes else _person(event.reviewed_by)) or "")
+        (
+            (event.reviewed_by.get_username() if codes else _person(event.reviewed_by, language))
+            or ""
+        )
         if approved and event.reviewed_by
         else "",
     ]
@@ -328,6 +336,8 @@ def report_to_xlsx(report: dict, *, language: str | None = "zh-hans") -> bytes:
             chart.y_axis.title = words.figure("attendance")
             chart.x_axis.title = words.breakdown(name, 2)
             chart.legend = None
+            chart.dataLabels = DataLabelList()
+            chart.dataLabels.showVal = True
             chart.height = max(7.5, 0.8 * len(rows) + 3)
             chart.width = 18
             data = Reference(sheet, min_col=attendance_column, min_row=1, max_row=len(rows) + 1)
