@@ -497,3 +497,16 @@ def test_reach_report_csv_in_english_and_in_codes(world, ledger, capsysbinary):
     call_command("reach_report", "--format", "csv")
     text = capsysbinary.readouterr().out.decode("utf-8-sig")
     assert "避免损失（元）" in text and "菜市场" in text and "market" not in text
+
+
+def test_export_queries_do_not_grow_with_the_events(
+    client, world, ledger, django_assert_max_num_queries
+):
+    client.force_login(world["manager"])
+    client.get(f"{EXPORT_URL}?file=xlsx")  # warm the session and permission caches
+    with django_assert_max_num_queries(12) as few:
+        client.get(f"{EXPORT_URL}?file=xlsx")
+    for _n in range(20):
+        factories.OutreachEventFactory(campaign=world["campaign"], created_by=world["coord_b"])
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"{EXPORT_URL}?file=xlsx")
