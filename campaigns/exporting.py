@@ -1,81 +1,372 @@
-"""Exports of events and reach figures, safe to open in Excel or WPS.
+"""Exports of events and reach figures that people can use, safe to open in Excel or WPS.
 
-Text cells that a spreadsheet would read as a formula get a leading apostrophe
-(core.spreadsheets.neutralise, shared with the admin's other exports), which the import
-takes off again (campaigns.imports.reading), so an export re-imports unchanged.
-django-import-export's own escaping covers only part of this.
+Choices are written as labels in the chosen language (``codes`` for systems); numbers,
+dates and times are typed XLSX cells, so ``SUM()`` works. The event export's columns are
+the import's (campaigns.imports.cells) plus status, who created and who approved, which
+the import ignores, so an export re-imports unchanged, in labels or codes.
+
+Formula injection: a CSV text cell that a spreadsheet would run gets a leading apostrophe
+(core.spreadsheets.neutralise), which the import takes off again
+(campaigns.imports.reading); in XLSX such a cell is typed as text instead, with no visible
+apostrophe. A value that itself starts with apostrophes before a formula character gets
+one more, so that taking one off on import gives it back unchanged: nothing grows.
 """
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from core.spreadsheets import neutralise
+from core.spreadsheets import FORMULA_STARTS, neutralise
 
+from .choices import AudienceGroup, audience_labels, label
+from .imports.cells import CHINESE_HEADERS
+from .imports.template import EXPORT_ONLY_COLUMNS, LEDGER_COLUMNS
+from .models import CountMethod, EventFormat, EventStatus, VenueType
 from .reach import REPORT_FIGURES
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LANGUAGES = ("zh-hans", "en")
 
-def dataset_rows(dataset):
-    yield [neutralise(header) for header in dataset.headers]
-    for row in dataset:
-        yield [neutralise(value) for value in row]
+# --- cells ---------------------------------------------------------------------------------
 
 
-def events_to_csv(dataset) -> bytes:
+def guard_text(value, *, xlsx: bool):
+    """A text cell as written: formula-like text neutralised for CSV (XLSX types it as
+    text instead), and an apostrophe the import would take off doubled."""
+    if not isinstance(value, str):
+        return value
+    if value[:1] == "'" and value.lstrip("'")[:1] and value.lstrip("'")[0] in FORMULA_STARTS:
+        return "'" + value  # the import takes one off (campaigns.imports.reading)
+    return value if xlsx else neutralise(value)
+
+
+def csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return guard_text(value, xlsx=False)
+
+
+NUMBER_FORMATS = {
+    int: "#,##0",
+    Decimal: "#,##0.00",
+    datetime.date: "yyyy-mm-dd",
+    datetime.time: "hh:mm",
+}
+
+
+def append_typed(sheet, values) -> None:
+    """One row of typed cells: numbers with thousands separators, money to the fen,
+    dates and times as such, formula-like text typed as text."""
+    sheet.append([guard_text(value, xlsx=True) for value in values])
+    for cell, value in zip(sheet[sheet.max_row], values, strict=False):
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # openpyxl would store it as a formula
+            cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+        elif isinstance(value, bool):
+            continue
+        else:
+            number_format = NUMBER_FORMATS.get(type(value))
+            if number_format:
+                cell.number_format = number_format
+
+
+def finish_sheet(sheet, *, widths: dict[int, int] | None = None) -> None:
+    """A bold, frozen header row and columns wide enough for Chinese headers."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for index, cell in enumerate(sheet[1], start=1):
+        width = (widths or {}).get(index) or max(10, 2 * len(str(cell.value or "")) + 2)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(rows) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(dataset_rows(dataset))
+    csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
-def events_to_xlsx(dataset) -> bytes:
+# --- events --------------------------------------------------------------------------------
+
+# The import's columns, in its order, then three it ignores (read-only in a re-import).
+EVENT_COLUMNS = (*LEDGER_COLUMNS, *EXPORT_ONLY_COLUMNS)
+
+
+def event_headers(chinese: bool) -> list[str]:
+    if not chinese:
+        return list(EVENT_COLUMNS)
+    names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
+    return [names[column] for column in EVENT_COLUMNS]
+
+
+def _person(user, language: str) -> str:
+    """李小红 (family name first, no space) in Chinese; else the account's full name."""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if language.startswith("zh") and (first or last) and not (first + last).isascii():
+        return f"{last}{first}"
+    return user.get_full_name() or user.get_username()
+
+
+def event_row(event, *, language: str, codes: bool) -> list:
+    """One event's cells, typed: dates and times in the site's time zone, counts as
+    numbers (empty when not counted), money as a decimal, choices as labels or codes."""
+    zone = timezone.get_default_timezone()
+    starts, ends = (
+        timezone.localtime(event.starts_at, zone),
+        timezone.localtime(event.ends_at, zone),
+    )
+
+    def choice(choices, code):
+        return code if codes else label(choices, code, language)
+
+    approved = event.status == EventStatus.APPROVED
+    return [
+        event.external_id or "",
+        event.campaign.slug if codes else event.campaign.name,
+        starts.date(),
+        starts.time().replace(second=0, microsecond=0),
+        ends.time().replace(second=0, microsecond=0),
+        event.venue.name,
+        choice(VenueType, event.venue.venue_type),
+        event.venue.district,
+        choice(EventFormat, event.format),
+        event.audience_groups if codes else audience_labels(event.audience_groups, language),
+        event.attendance,
+        choice(CountMethod, event.attendance_method),
+        event.elders,
+        event.students,
+        event.general_public,
+        event.materials_distributed,
+        event.warnings,
+        event.help_requests,
+        event.videos_screened,
+        event.money_protected_yuan,
+        event.staff_count,
+        event.partners,
+        event.team.name,
+        event.notes,
+        choice(EventStatus, event.status),
+        (event.created_by.get_username() if codes else _person(event.created_by, language))
+        if event.created_by
+        else "",
+        (
+            (event.reviewed_by.get_username() if codes else _person(event.reviewed_by, language))
+            or ""
+        )
+        if approved and event.reviewed_by
+        else "",
+    ]
+
+
+def event_rows(events, *, language: str, codes: bool):
+    for event in events.select_related("campaign", "team", "venue", "created_by", "reviewed_by"):
+        yield event_row(event, language=language, codes=codes)
+
+
+def events_to_csv(events, *, language: str = "zh-hans", codes: bool = False) -> bytes:
+    chinese = language.startswith("zh")
+    rows = [event_headers(chinese)]
+    rows += (
+        [csv_value(v) for v in row] for row in event_rows(events, language=language, codes=codes)
+    )
+    return csv_bytes(rows)
+
+
+def events_to_xlsx(events, *, language: str = "zh-hans", codes: bool = False) -> bytes:
+    chinese = language.startswith("zh")
     workbook = openpyxl.Workbook()
     sheet = workbook.active
-    sheet.title = "events"
-    for row in dataset_rows(dataset):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    with translation.override(language):
+        sheet.title = str(_("Outreach events"))
+    sheet.append(event_headers(chinese))
+    for row in event_rows(events, language=language, codes=codes):
+        append_typed(sheet, row)
+    finish_sheet(sheet)
+    return workbook_bytes(workbook)
 
 
-def report_to_xlsx(report: dict) -> bytes:
-    """One sheet of totals, then one sheet per breakdown with a bar chart of attendance."""
+# --- the reach report ----------------------------------------------------------------------
+
+FIGURE_LABELS = {
+    "events": _("Events"),
+    "attendance": _("People reached"),
+    "materials_distributed": _("Materials distributed"),
+    "warnings": _("People warned off a scam"),
+    "help_requests": _("Asked for help"),
+    "videos_screened": _("Videos screened"),
+    "staff_count": _("Staff deployed"),
+    "partner_events": _("Events with partners"),
+    "money_protected_yuan": _("Money protected (yuan)"),
+    "qr_scans": _("QR scans"),
+    "unique_visitors": _("Unique visitors"),
+}
+BREAKDOWN_LABELS = {
+    "by_venue_type": (_("By venue type"), _("People reached by venue type"), _("Venue type")),
+    "by_audience": (
+        _("By audience"),
+        _("People reached by audience"),
+        pgettext_lazy("reach breakdown", "Audience"),
+    ),
+    "by_district": (_("By district"), _("People reached by district"), _("District")),
+    "by_format": (
+        _("By format"),
+        _("People reached by format"),
+        pgettext_lazy("outreach event", "Format"),
+    ),
+    "by_month": (_("By month"), _("People reached by month"), _("Month")),
+}
+AUDIENCE_KEYS = {
+    "elders": AudienceGroup.ELDERS.label,
+    "students": AudienceGroup.STUDENTS.label,
+    "general_public": AudienceGroup.GENERAL.label,
+    "unspecified": _("Not broken down"),
+}
+
+
+def key_label(breakdown: str, key, language: str) -> str:
+    """A breakdown's key as a reader names it: 菜市场, 老年人, 2026年5月."""
+    key = str(key)
+    if breakdown == "by_venue_type":
+        return label(VenueType, key, language)
+    if breakdown == "by_format":
+        return label(EventFormat, key, language)
+    if breakdown == "by_audience" and key in AUDIENCE_KEYS:
+        with translation.override(language):
+            return str(AUDIENCE_KEYS[key])
+    if breakdown == "by_month" and language.startswith("zh"):
+        year, _dash, month = key.partition("-")
+        if year.isdigit() and month.isdigit():
+            return f"{year}年{int(month)}月"
+    return key
+
+
+def _report_value(name, value):
+    return Decimal(value) if name == "money_protected_yuan" else value
+
+
+class ReportWords:
+    """The report's names in one language, or its codes (``language=None``)."""
+
+    def __init__(self, language: str | None):
+        self.language = language
+
+    def _in_language(self, text) -> str:
+        with translation.override(self.language):
+            return str(text)
+
+    def figure(self, name: str) -> str:
+        return name if self.language is None else self._in_language(FIGURE_LABELS[name])
+
+    def key(self, breakdown: str, key) -> str:
+        return str(key) if self.language is None else key_label(breakdown, key, self.language)
+
+    def breakdown(self, name: str, part: int = 0) -> str:
+        if self.language is None:
+            return name
+        return self._in_language(BREAKDOWN_LABELS[name][part])
+
+    @property
+    def totals(self) -> str:
+        return "totals" if self.language is None else self._in_language(_("Totals"))
+
+    @property
+    def key_header(self) -> str:
+        return "key" if self.language is None else self._in_language(_("Item"))
+
+    @property
+    def value_header(self) -> str:
+        return "value" if self.language is None else self._in_language(_("Value"))
+
+    @property
+    def figure_header(self) -> str:
+        return "figure" if self.language is None else self._in_language(_("Figure"))
+
+
+def _breakdowns(report: dict):
+    return [(name, rows) for name, rows in report.items() if name.startswith("by_")]
+
+
+def report_to_xlsx(report: dict, *, language: str | None = "zh-hans") -> bytes:
+    """A sheet of totals, then a sheet per breakdown, each with a bar chart of the people
+    reached: titled, axes named, one bar per key. ``language=None``: codes."""
+    words = ReportWords(language)
     workbook = openpyxl.Workbook()
     totals = workbook.active
-    totals.title = "totals"
-    totals.append(["figure", "value"])
+    totals.title = words.totals
+    totals.append([words.figure_header, words.value_header])
     for name in REPORT_FIGURES:
-        totals.append([name, report["totals"][name]])
-    for name, rows in report.items():
-        if not name.startswith("by_"):
-            continue
-        sheet = workbook.create_sheet(name)
-        sheet.append(["key", *REPORT_FIGURES])
+        append_typed(totals, [words.figure(name), _report_value(name, report["totals"][name])])
+    finish_sheet(totals, widths={1: 28, 2: 16})
+    attendance_column = 2 + REPORT_FIGURES.index("attendance")
+    for name, rows in _breakdowns(report):
+        sheet = workbook.create_sheet(words.breakdown(name)[:31])
+        sheet.append([words.key_header, *(words.figure(f) for f in REPORT_FIGURES)])
         for key, figures in rows.items():
-            sheet.append([neutralise(str(key)), *(figures[f] for f in REPORT_FIGURES)])
+            append_typed(
+                sheet,
+                [words.key(name, key), *(_report_value(f, figures[f]) for f in REPORT_FIGURES)],
+            )
+        finish_sheet(sheet, widths={1: 18})
         if rows:
             chart = BarChart()
-            chart.title = f"attendance {name.removeprefix('by_').replace('_', ' ')}"
-            data = Reference(sheet, min_col=3, min_row=1, max_row=len(rows) + 1)
+            chart.type = "bar"  # horizontal: long Chinese names stay readable
+            chart.title = words.breakdown(name, 1)
+            chart.y_axis.title = words.figure("attendance")
+            chart.x_axis.title = words.breakdown(name, 2)
+            chart.legend = None
+            chart.dataLabels = DataLabelList()
+            chart.dataLabels.showVal = True
+            chart.height = max(7.5, 0.8 * len(rows) + 3)
+            chart.width = 18
+            data = Reference(sheet, min_col=attendance_column, min_row=1, max_row=len(rows) + 1)
             categories = Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1)
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(categories)
-            sheet.add_chart(chart, "I2")
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.add_chart(chart, f"{get_column_letter(len(REPORT_FIGURES) + 3)}2")
+    return workbook_bytes(workbook)
 
 
-def report_to_csv(report: dict) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["breakdown", "key", *REPORT_FIGURES])
-    writer.writerow(["totals", "all", *(report["totals"][f] for f in REPORT_FIGURES)])
-    for name, rows in report.items():
-        if name.startswith("by_"):
-            for key, figures in rows.items():
-                writer.writerow([name, neutralise(str(key)), *(figures[f] for f in REPORT_FIGURES)])
-    return buffer.getvalue().encode("utf-8-sig")
+def report_to_csv(report: dict, *, language: str | None = "zh-hans") -> bytes:
+    words = ReportWords(language)
+    breakdown_header = "breakdown" if language is None else words._in_language(_("Breakdown"))
+    rows = [[breakdown_header, words.key_header, *(words.figure(f) for f in REPORT_FIGURES)]]
+    everything = "all" if language is None else words._in_language(_("All"))
+    rows.append(
+        [
+            words.totals,
+            everything,
+            *(csv_value(_report_value(f, report["totals"][f])) for f in REPORT_FIGURES),
+        ]
+    )
+    for name, breakdown in _breakdowns(report):
+        for key, figures in breakdown.items():
+            rows.append(
+                [
+                    words.breakdown(name),
+                    csv_value(words.key(name, key)),
+                    *(csv_value(_report_value(f, figures[f])) for f in REPORT_FIGURES),
+                ]
+            )
+    return csv_bytes(rows)

@@ -1,9 +1,11 @@
 """Campaign screens in the Wagtail admin. Every view scopes its queryset to the user's
 teams (campaigns.permissions), so a typed URL to another team's event is a 404."""
 
+import datetime
 import re
 
 import django_filters
+from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -34,9 +36,8 @@ from core.ids import parse_id
 
 from . import history, permissions, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
-from .exporting import events_to_csv, events_to_xlsx
+from .exporting import XLSX_TYPE, events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
-from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
 from .models import (
     ATTENDANCE_SANITY_BOUND,
@@ -168,7 +169,8 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
 
     @cached_property
     def header_more_buttons(self):
-        """Export what the list shows (current filters), round-trippable through import."""
+        """Export what the list shows (current filters, the period too), round-trippable
+        through the import: labels in Chinese or English, or codes for other systems."""
         buttons = super().header_more_buttons
         query = self.request.GET.copy()
         query.pop("p", None)
@@ -177,9 +179,16 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
             (_("Download CSV (中文表头)"), {"file": "csv", "headers": "zh"}),
             (_("Download XLSX (中文表头)"), {"file": "xlsx", "headers": "zh"}),
             (_("Download CSV (English headers)"), {"file": "csv", "headers": "en"}),
+            (_("Download XLSX (English)"), {"file": "xlsx", "headers": "en"}),
+            (
+                _("Download CSV (codes, for other systems)"),
+                {"file": "csv", "headers": "en", "values": "codes"},
+            ),
         ):
-            query.update(params)
-            buttons.append(Button(label, url=f"{base}?{query.urlencode()}", icon_name="download"))
+            chosen = query.copy()
+            for key, value in params.items():
+                chosen[key] = value  # replaces, where update() would append
+            buttons.append(Button(label, url=f"{base}?{chosen.urlencode()}", icon_name="download"))
         buttons.append(
             Button(
                 _("Import a spreadsheet"),
@@ -442,36 +451,102 @@ def review_event_view(request, pk, decision):
     )
 
 
+MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+QUARTER = re.compile(r"(\d{4})-?[Qq]([1-4])")
+
+
+def period_days(*, month="", quarter="", date_from="", date_to=""):
+    """The first and last day (either may be None) a list or export is narrowed to: a
+    month (2026-05), a quarter (2026-Q2) or a custom range (ISO days); ValueError when
+    one of them is not a period."""
+    first = last = None
+    if month:
+        match = MONTH.fullmatch(month.strip())
+        if not match:
+            raise ValueError(month)
+        year, number = int(match[1]), int(match[2])
+        first = datetime.date(year, number, 1)
+        last = datetime.date(year + number // 12, number % 12 + 1, 1) - datetime.timedelta(1)
+    if quarter:
+        match = QUARTER.fullmatch(quarter.strip())
+        if not match:
+            raise ValueError(quarter)
+        year, number = int(match[1]), int(match[2])
+        start = datetime.date(year, 3 * number - 2, 1)
+        end = datetime.date(year + number // 4, (3 * number) % 12 + 1, 1) - datetime.timedelta(1)
+        first, last = max(filter(None, (first, start))), min(filter(None, (last, end)))
+    if date_from:
+        day = datetime.date.fromisoformat(str(date_from).strip())
+        first = max(filter(None, (first, day)))
+    if date_to:
+        day = datetime.date.fromisoformat(str(date_to).strip())
+        last = min(filter(None, (last, day)))
+    return first, last
+
+
+EARLIEST_DAY, LATEST_DAY = datetime.date(1000, 1, 1), datetime.date(9999, 1, 1)
+
+
+def events_in_period(events, first, last):
+    """Events whose day in the site's time zone (not UTC's) is within first..last."""
+    zone = timezone.get_default_timezone()
+    if first and first > EARLIEST_DAY:  # earlier: no bound (the time zone would overflow)
+        events = events.filter(
+            starts_at__gte=datetime.datetime.combine(first, datetime.time(), zone)
+        )
+    if last and last < LATEST_DAY:
+        after = last + datetime.timedelta(days=1)
+        events = events.filter(
+            starts_at__lt=datetime.datetime.combine(after, datetime.time(), zone)
+        )
+    return events
+
+
 def export_events_view(request):
-    """CSV or XLSX of the events the user can see, narrowed by the list's filters."""
+    """CSV or XLSX of the events the user can see, narrowed by the list's filters
+    (status, format, campaign, team, district, month, quarter, custom dates). Chinese
+    headers and labels (``headers=zh``, the default) or English ones (``headers=en``);
+    ``values=codes`` writes the codes instead of labels, for other systems."""
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    events = permissions.visible_events(request.user).select_related("campaign", "team", "venue")
-    for name in ("status", "format", "campaign", "team"):
+    events = permissions.visible_events(request.user)
+    for name in ("status", "format", "campaign", "team", "district"):
         values = [v for v in request.GET.getlist(name) if v]
         if name in ("campaign", "team"):  # ids past bigint raise only when the query runs
             values = [parse_id(v) for v in values]
             if None in values:
                 events = events.none()
                 continue
+        lookup = "venue__district__in" if name == "district" else f"{name}__in"
         if values:
             try:
-                events = events.filter(**{f"{name}__in": values})  # bad ids raise here
+                events = events.filter(**{lookup: values})  # bad ids raise here
             except (ValueError, ValidationError):
                 events = events.none()
-    resource = OutreachEventResource(chinese_headers=request.GET.get("headers") != "en")
-    dataset = resource.export(queryset=events.order_by("starts_at"))
+    try:
+        first, last = period_days(**{k: request.GET.get(k, "") for k in PERIOD_PARAMS})
+    except ValueError:
+        events = events.none()
+    else:
+        events = events_in_period(events, first, last)
+    language = "en" if request.GET.get("headers") == "en" else "zh-hans"
+    codes = request.GET.get("values") == "codes"
+    events = events.order_by("starts_at", "pk")
     if request.GET.get("file") == "xlsx":
         content, kind, ext = (
-            events_to_xlsx(dataset),
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            events_to_xlsx(events, language=language, codes=codes),
+            XLSX_TYPE,
             "xlsx",
         )
     else:
-        content, kind, ext = events_to_csv(dataset), "text/csv; charset=utf-8", "csv"
+        content = events_to_csv(events, language=language, codes=codes)
+        kind, ext = "text/csv; charset=utf-8", "csv"
     response = HttpResponse(content, content_type=kind)
     response["Content-Disposition"] = f'attachment; filename="outreach-events.{ext}"'
     return response
+
+
+PERIOD_PARAMS = ("month", "quarter", "date_from", "date_to")
 
 
 EVENT_PANELS = [
@@ -532,8 +607,28 @@ EVENT_PANELS = [
 ]
 
 
+def _districts():
+    """Districts of the venue directory (shared by every campaign role)."""
+    names = Venue.objects.order_by("district").values_list("district", flat=True).distinct()
+    return [(name, name) for name in names]
+
+
+def _quarters():
+    """The last eight quarters, newest first: 2026年第4季度 (2026-Q4)."""
+    today = timezone.localdate(timezone=timezone.get_default_timezone())
+    year, quarter = today.year, (today.month - 1) // 3 + 1
+    choices = []
+    for _i in range(8):
+        choices.append(
+            (f"{year}-Q{quarter}", _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year})
+        )
+        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    return choices
+
+
 class EventFilterSet(WagtailFilterSet):
-    """The list's filters offer only the user's own campaigns and teams."""
+    """The list's filters offer only the user's own campaigns and teams; the period is a
+    month, a quarter or a custom range of days (in the site's time zone), as the export's."""
 
     campaign = django_filters.ModelChoiceFilter(
         label=_("campaign"), queryset=lambda request: permissions.visible_campaigns(request.user)
@@ -541,10 +636,34 @@ class EventFilterSet(WagtailFilterSet):
     team = django_filters.ModelChoiceFilter(
         label=_("team"), queryset=lambda request: permissions.visible_teams(request.user)
     )
+    district = django_filters.ChoiceFilter(
+        label=_("district"), field_name="venue__district", choices=_districts
+    )
+    month = django_filters.CharFilter(
+        label=_("Month"),
+        method="filter_period",
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-05"}),
+    )
+    quarter = django_filters.ChoiceFilter(
+        label=_("Quarter"), method="filter_period", choices=_quarters
+    )
+    date_from = django_filters.DateFilter(
+        label=_("From"), method="filter_period", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"), method="filter_period", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     class Meta:
         model = OutreachEvent
-        fields = ["status", "format", "campaign", "team"]
+        fields = ["status", "format", "campaign", "team", "district"]
+
+    def filter_period(self, queryset, name, value):
+        try:
+            first, last = period_days(**{name: value})
+        except ValueError:
+            return queryset.none()
+        return events_in_period(queryset, first, last)
 
 
 class OutreachEventViewSet(ScopedModelViewSet):

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 # put an apostrophe in front (core.spreadsheets), which reading takes off again.
 from core.spreadsheets import FORMULA_STARTS  # noqa: F401 (reading uses it from here)
 
-from ..models import EventFormat, OutreachEvent, Venue, VenueType
+from ..choices import AudienceGroup, code_for
+from ..models import CountMethod, EventFormat, OutreachEvent, Venue, VenueType
 
 
 class CellError(ValueError):
@@ -46,6 +47,7 @@ COLUMNS = {
     "help_requests": ("help_requests", "求助人数"),
     "videos_screened": ("videos_screened", "播放视频数"),
     "money_protected_yuan": ("money_protected_yuan", "避免损失（元）"),
+    "attendance_method": ("attendance_method", "人数统计方式"),
     "staff_count": ("staff_count", "工作人员数"),
     "partners": ("partners", "合作单位"),
     "team": ("team", "单位"),
@@ -101,6 +103,11 @@ FORMAT_LABELS = {
     "培训": EventFormat.TRAINING,
     "直播": EventFormat.ONLINE_LIVE,
     "其他": EventFormat.OTHER,
+}
+COUNT_METHOD_LABELS = {
+    "现场点数": CountMethod.HEADCOUNT,
+    "签到表": CountMethod.SIGN_IN,
+    "估算": CountMethod.ESTIMATE,
 }
 AUDIENCE_LABELS = {
     "elders": "elders",
@@ -250,6 +257,9 @@ def parse_choice(value, *, labels: dict, choices, what: str) -> str:
         return text.lower()
     if text in labels:
         return labels[text]
+    code = code_for(choices, text)  # a label of any site language, as exports write them
+    if code is not None:
+        return code
     accepted = "、".join(labels)
     raise CellError(
         _("“%(text)s” is not a known %(what)s (use one of %(accepted)s)")
@@ -266,7 +276,11 @@ def parse_audience(value) -> list[str]:
         part = part.strip()
         if not part:
             continue
-        key = AUDIENCE_LABELS.get(part.lower()) or AUDIENCE_LABELS.get(part)
+        key = (
+            AUDIENCE_LABELS.get(part.lower())
+            or AUDIENCE_LABELS.get(part)
+            or code_for(AudienceGroup, part)
+        )
         if key is None:
             raise CellError(
                 _("“%(part)s” is not an audience (use 老年人、学生 or 群众)") % {"part": part}

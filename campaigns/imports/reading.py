@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from .cells import COLUMN_MAX_CHARS, FORMULA_STARTS, header_key, normalise_text
+from .template import EXPORT_ONLY_COLUMNS
+
+EXPORT_ONLY_HEADERS = {*EXPORT_ONLY_COLUMNS, *EXPORT_ONLY_COLUMNS.values()}
 
 # How far down the sheet the header row is looked for (title and note rows above it).
 HEADER_SEARCH_ROWS = 30
@@ -75,7 +78,12 @@ class Table:
 
     @property
     def unknown_columns(self) -> list[str]:
-        return [header[1:] for header in self.headers if header.startswith("?")]
+        """Columns the import does not know, but for those it writes itself on export."""
+        return [
+            header[1:]
+            for header in self.headers
+            if header.startswith("?") and header[1:] not in EXPORT_ONLY_HEADERS
+        ]
 
     def column(self, key: str) -> list:
         if key not in self.headers:
@@ -244,9 +252,12 @@ def _blank(value) -> bool:
 
 
 def _unguard(value):
-    """A text cell without the apostrophe an export put before a formula-like start."""
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] and value[1] in FORMULA_STARTS:
-        return value[1:]
+    """A text cell without the apostrophe an export put before a formula-like start (or
+    before apostrophes and one: campaigns.exporting.guard_text), so nothing grows."""
+    if isinstance(value, str) and value[:1] == "'":
+        rest = value.lstrip("'")
+        if rest[:1] and rest[0] in FORMULA_STARTS:
+            return value[1:]
     return value
 
 

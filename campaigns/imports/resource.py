@@ -22,6 +22,7 @@ from import_export import fields, resources
 from .. import history, permissions
 from ..models import (
     Campaign,
+    CountMethod,
     EventFormat,
     EventStatus,
     OutreachEvent,
@@ -33,6 +34,7 @@ from ..models import (
 from ..reach import LEDGER_COUNTS
 from .cells import (
     CHINESE_HEADERS,
+    COUNT_METHOD_LABELS,
     FORMAT_LABELS,
     VENUE_TYPE_LABELS,
     CellError,
@@ -48,7 +50,7 @@ from .cells import (
 DEFAULT_DURATION = datetime.timedelta(hours=2)
 # Columns a file may leave out: then its events keep (or, when new, default) these.
 OPTIONAL_COUNTS = ("help_requests", "videos_screened", "staff_count")
-OPTIONAL_FIGURES = (*OPTIONAL_COUNTS, "money_protected_yuan", "partners")
+OPTIONAL_FIGURES = (*OPTIONAL_COUNTS, "money_protected_yuan", "partners", "attendance_method")
 STAFF_LIMIT = 32767  # a small integer column (PostgreSQL refuses more; SQLite would not)
 
 
@@ -127,6 +129,7 @@ class OutreachEventResource(resources.ModelResource):
     money_protected_yuan = fields.Field(column_name="money_protected_yuan")
     staff_count = fields.Field(attribute="staff_count", column_name="staff_count")
     partners = fields.Field(attribute="partners", column_name="partners")
+    attendance_method = fields.Field(attribute="attendance_method", column_name="attendance_method")
     team = fields.Field(attribute="team__name", column_name="team")
     notes = fields.Field(attribute="notes", column_name="notes")
 
@@ -292,6 +295,16 @@ class OutreachEventResource(resources.ModelResource):
             clean["money_protected_yuan"] = read("money_protected_yuan", parse_yuan)
         if "partners" in present:
             clean["partners"] = normalise_text(row.get("partners"))
+        if "attendance_method" in present and normalise_text(row.get("attendance_method")):
+            clean["attendance_method"] = read(
+                "attendance_method",
+                lambda v: parse_choice(
+                    v,
+                    labels=COUNT_METHOD_LABELS,
+                    choices=CountMethod,
+                    what=_("way of counting attendance"),
+                ),
+            )
         clean["notes"] = normalise_text(row.get("notes"))
 
         venue_name = normalise_text(row.get("venue_name"))

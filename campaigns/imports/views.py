@@ -1,9 +1,5 @@
 """The admin's spreadsheet import: upload, preview every row's problems, then confirm."""
 
-import csv
-import io
-
-import openpyxl
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,8 +10,7 @@ from wagtail.admin import messages
 
 from .. import permissions
 from ..models import ImportJob
-from . import service, tasks
-from .cells import CHINESE_HEADERS
+from . import service, tasks, template
 from .reading import UnreadableFile
 
 SESSION_KEY = "campaigns_pending_import"
@@ -32,7 +27,7 @@ def import_view(request):
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
     if request.GET.get("template"):
-        return _template(request.GET["template"])
+        return _template(request, request.GET["template"])
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -103,48 +98,20 @@ def _confirm(request):
     return redirect("campaigns_events:import")
 
 
-def _template(kind: str):
-    """An empty spreadsheet with the Chinese headers and one example row."""
-    example = [
-        "",
-        "全民反诈在行动",
-        "2026-05-01",
-        "09:00",
-        "11:00",
-        "东门菜市场",
-        "菜市场",
-        "江南区",
-        "摆摊",
-        "老年人、群众",
-        "120",
-        "60",
-        "0",
-        "60",
-        "200",
-        "2",
-        "江南区反诈中心",
-        "",
-    ]
-    headers = list(CHINESE_HEADERS.values())
+def _template(request, kind: str):
+    """The template (campaigns.imports.template), offering the user's campaigns and teams."""
+    user = request.user
     if kind == "xlsx":
-        workbook = openpyxl.Workbook()
-        workbook.active.append(headers)
-        workbook.active.append(example)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
+        content = template.template_xlsx(
+            campaigns=permissions.visible_campaigns(user), teams=permissions.visible_teams(user)
+        )
         response = HttpResponse(
-            buffer.getvalue(),
+            content,
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="outreach-template.xlsx"'
         return response
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerow(example)
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
+    response = HttpResponse(template.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="outreach-template.csv"'
     return response
 

@@ -51,7 +51,7 @@ def test_the_report_carries_money_protected_as_the_dashboard_and_api_do(world, c
     for name in ("by_venue_type", "by_district", "by_format", "by_month"):
         money = sum(Decimal(row["money_protected_yuan"]) for row in document[name].values())
         assert money == Decimal("25000.50"), name
-    call_command("reach_report", "--format", "csv")
+    call_command("reach_report", "--format", "csv", "--codes")
     csv_header = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()[0]
     assert "money_protected_yuan" in csv_header
 
@@ -65,7 +65,7 @@ def test_team_and_period_filters(approved, capsysbinary):
 
 def test_xlsx_has_one_sheet_per_breakdown_with_a_chart(approved, tmp_path):
     path = tmp_path / "reach.xlsx"
-    run("--format", "xlsx", "--output", str(path))
+    run("--format", "xlsx", "--codes", "--output", str(path))
     workbook = openpyxl.load_workbook(path)
     assert {"totals", *BREAKDOWNS} <= set(workbook.sheetnames)
     assert workbook["by_district"]._charts

@@ -1,4 +1,7 @@
-"""Print or save the reach report (approved events only) as JSON, CSV or XLSX."""
+"""Print or save the reach report (approved events only) as JSON, CSV or XLSX.
+
+CSV and XLSX carry Chinese labels (``--language en``: English; ``--codes``: the internal
+names, as JSON always does); XLSX has typed numbers and a bar chart per breakdown."""
 
 import datetime
 import json
@@ -31,8 +34,21 @@ class Command(BaseCommand):
         parser.add_argument("--to", dest="date_to", type=_date)
         parser.add_argument("--format", choices=["json", "csv", "xlsx"], default="json")
         parser.add_argument("--output", type=Path, help="file to write (default: standard output)")
+        parser.add_argument(
+            "--language",
+            choices=["zh", "en"],
+            default="zh",
+            help="labels of CSV/XLSX: Chinese (default) or English",
+        )
+        parser.add_argument(
+            "--codes",
+            action="store_true",
+            help="CSV/XLSX with the internal names and codes instead of labels (for systems)",
+        )
 
-    def handle(self, *args, campaign, team, date_from, date_to, format, output, **options):
+    def handle(
+        self, *args, campaign, team, date_from, date_to, format, output, language, codes, **options
+    ):
         filters = ReachFilters(
             campaign=self._get(Campaign, slug=campaign) if campaign else None,
             team=self._get(Team, name=team) if team else None,
@@ -42,14 +58,15 @@ class Command(BaseCommand):
         if filters.backwards:
             raise CommandError("--to is before --from.")
         document = reach_report_document(user=CommandLineUser(), filters=filters)
+        labels = None if codes else {"zh": "zh-hans", "en": "en"}[language]
         if format == "json":
             content = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
         elif format == "csv":
-            content = report_to_csv(document)
+            content = report_to_csv(document, language=labels)
         else:
             if output is None:
                 raise CommandError("XLSX is binary: give --output PATH.")
-            content = report_to_xlsx(document)
+            content = report_to_xlsx(document, language=labels)
         if output:
             output.write_bytes(content)
             self.stdout.write(f"Wrote {output}")
