@@ -32,7 +32,7 @@ from wagtail.admin.widgets.button import Button
 
 from core.ids import parse_id
 
-from . import history, permissions, selectors, workflow
+from . import followup, history, permissions, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
@@ -541,6 +541,12 @@ class EventFilterSet(WagtailFilterSet):
     team = django_filters.ModelChoiceFilter(
         label=_("team"), queryset=lambda request: permissions.visible_teams(request.user)
     )
+    follow_up = django_filters.ChoiceFilter(
+        label=_("Follow-up"), choices=followup.FOLLOW_UP_CHOICES, method="filter_follow_up"
+    )
+
+    def filter_follow_up(self, queryset, name, value):
+        return followup.apply_follow_up(queryset, user=self.request.user, value=value)
 
     class Meta:
         model = OutreachEvent
