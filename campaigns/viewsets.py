@@ -24,7 +24,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -150,6 +150,8 @@ MORE_EVENT_COLUMNS = (
 
 
 class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
+    template_name = "campaigns/admin/event_index.html"  # adds the bulk actions' footer
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("venue", "team", "campaign")
 
@@ -159,7 +161,7 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
 
     @cached_property
     def columns(self):
-        columns = super().columns
+        columns = [BulkActionsCheckboxColumn("bulk_actions", obj_type="event"), *super().columns]
         if self.all_figures:
             columns = columns + [
                 FigureColumn(name, label=label) for name, label in MORE_EVENT_COLUMNS

@@ -8,12 +8,17 @@ from wagtail.admin.menu import MenuItem
 from wagtail.models import ModelLogEntry
 
 from . import history, permissions, selectors, views
+from .bulk_actions import BULK_ACTIONS
 from .viewsets import CampaignsViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_viewsets():
     return CampaignsViewSetGroup()
+
+
+for action_class in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action_class)
 
 
 @hooks.register("register_admin_urls")
