@@ -27,6 +27,7 @@ FOLLOW_UP_CHOICES = (
     ("returned", _("Returned to me")),
     ("waiting", _("Waiting for approval more than 2 days")),
     ("flagged", _("Submitted and flagged for review")),
+    ("team_returned", _("Returned by the lead, awaiting correction")),
 )
 
 
@@ -77,6 +78,7 @@ def apply_follow_up(events: QuerySet, *, user, value: str) -> QuerySet:
         "returned": lambda: returned_to(user=user),
         "waiting": lambda: waiting_events(user=user),
         "flagged": lambda: flagged_events(user=user),
+        "team_returned": lambda: reviewable_events(user).filter(status=EventStatus.RETURNED),
     }.get(value)
     if chosen is None:
         return events
@@ -89,7 +91,7 @@ def lead_counts(*, user) -> dict[str, int]:
     return {
         "waiting": waiting_events(user=user).count(),
         "flagged": flagged_events(user=user).count(),
-        "returned": reviewable.filter(status=EventStatus.RETURNED).count(),
+        "team_returned": reviewable.filter(status=EventStatus.RETURNED).count(),
     }
 
 

@@ -227,3 +227,103 @@ def test_flagged_filter(client, world):
 def test_an_unknown_follow_up_value_is_no_500(client, world):
     client.force_login(world["lead_a"])
     assert client.get(f"{LIST}?follow_up=%E5%85%A8%E9%83%A8").status_code == 200
+
+
+# The lead's home panel -----------------------------------------------------------------
+
+
+def home(client, user):
+    client.force_login(user)
+    return client.get("/admin/").content.decode()
+
+
+def test_lead_home_panel_links_to_the_filtered_lists_with_counts(client, world, followups):
+    OutreachEvent.objects.filter(pk=world["event_a"].pk).update(attendance=6000, needs_review=True)
+    html = home(client, world["lead_a"])
+    assert "等待审核超过 2 天：1" in html
+    assert "需核查：1" in html
+    assert "已退回待修改：1" in html
+    for value in ("waiting", "flagged", "team_returned"):
+        assert f'href="{LIST}?follow_up={value}"' in html
+    assert 'href="/admin/campaigns/completeness/"' in html
+    # what the link lists is what the panel counted
+    assert listed(client, world["lead_a"], "follow_up=team_returned") == {followups["returned"].pk}
+
+
+def test_other_lead_counts_only_their_team(client, world, followups):
+    html = home(client, world["lead_b"])
+    assert "等待审核超过 2 天：0" in html and "已退回待修改：0" in html
+    assert listed(client, world["lead_b"], "follow_up=team_returned") == set()
+
+
+def test_coordinator_and_editor_home_has_no_lead_links(client, world, followups):
+    assert "follow_up=waiting" not in home(client, world["coord_a"])
+    assert "follow_up=waiting" not in home(client, world["editor"])
+    assert "等待审核超过 2 天：1" in home(client, world["manager"])
+
+
+# Completeness ----------------------------------------------------------------------------
+
+
+def beijing(day, hour, minute=0):
+    zone = timezone.get_default_timezone()
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=zone)
+
+
+def event_at(world, team, starts, status):
+    return factories.OutreachEventFactory(
+        campaign=world["campaign"],
+        team=world[f"team_{team}"],
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        created_by=world[f"coord_{team}"],
+        status=status,
+    )
+
+
+def test_completeness_counts_beijing_weeks_and_months(world):
+    """Today Wednesday 2026-11-25; the week began Monday 23 November (Beijing)."""
+    OutreachEvent.objects.all().delete()
+    today = datetime.date(2026, 11, 25)
+    # Monday 00:30 in Beijing is still Sunday in UTC: it is this week's
+    event_at(world, "a", beijing(datetime.date(2026, 11, 23), 0, 30), "submitted")
+    # team B: a draft this week (not reported) and an approved event earlier this month
+    event_at(world, "b", beijing(datetime.date(2026, 11, 24), 10), "draft")
+    event_at(world, "b", beijing(datetime.date(2026, 11, 3), 10), "approved")
+    rows = {
+        row["team"].name: row for row in followup.completeness(user=world["manager"], today=today)
+    }
+    assert rows["A队"]["week_events"] == 1 and rows["A队"]["month_events"] == 1
+    assert rows["B队"]["week_events"] == 0 and rows["B队"]["month_events"] == 1
+    assert rows["B队"]["last_reported"] == datetime.date(2026, 11, 3)
+    # Sunday 23:30 in Beijing belongs to the week before
+    OutreachEvent.objects.filter(team=world["team_a"]).update(
+        starts_at=beijing(datetime.date(2026, 11, 22), 23, 30)
+    )
+    rows = {
+        row["team"].name: row for row in followup.completeness(user=world["manager"], today=today)
+    }
+    assert rows["A队"]["week_events"] == 0 and rows["A队"]["month_events"] == 1
+
+
+def test_completeness_view_permission_matrix(client, world):
+    OutreachEvent.objects.all().delete()
+    url = "/admin/campaigns/completeness/"
+    client.force_login(world["manager"])
+    html = client.get(url).content.decode()
+    assert "A队" in html and "B队" in html and "本周没有上报" in html
+    client.force_login(world["lead_a"])
+    html = client.get(url).content.decode()
+    assert "A队" in html and "B队" not in html
+    for role in ("coord_a", "editor"):
+        client.force_login(world[role])
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+    client.logout()
+    assert client.get(url).status_code == 302
+
+
+def test_completeness_menu_item_for_leads_and_managers_only(client, world):
+    assert "/admin/campaigns/completeness/" in home(client, world["manager"])
+    assert "/admin/campaigns/completeness/" not in home(client, world["coord_a"])
+    assert "/admin/campaigns/completeness/" not in home(client, world["editor"])
