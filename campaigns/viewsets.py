@@ -6,6 +6,7 @@ import re
 import django_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -38,6 +39,7 @@ from .exporting import events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
+from .link_form import TrackedLinkForm
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
@@ -687,19 +689,62 @@ class VenueViewSet(ScopedModelViewSet):
         self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)
 
 
+class ScanCountColumn(Column):
+    """Scans (and unique visitors per day, summed) from the index's annotation."""
+
+    def get_value(self, instance):
+        return f"{getattr(instance, self.name) or 0:,}"
+
+
+class QRPreviewColumn(Column):
+    def get_value(self, instance):
+        return format_html(
+            '<img src="{}" alt="{}" width="72" height="72" loading="lazy"><br>{}',
+            reverse("campaigns_link_qr", args=[instance.pk, "svg"]),
+            _("QR code of %(link)s") % {"link": instance},
+            instance.qr_downloads(),
+        )
+
+
+class TrackedLinkIndexView(ScopedIndexMixin, generic.IndexView):
+    scope = staticmethod(permissions.visible_links)
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("campaign", "target", "event__venue")
+            .annotate(scan_total=Sum("visits__scans"), visitor_days=Count("visits"))
+        )
+
+
 class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
     icon = "link"
     name = "campaigns_links"
-    form_fields = ["label", "campaign", "event", "target", "is_active"]
+    # Material pages of the chosen language, events of the chosen campaign and team.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("label"),
+            FieldRowPanel([FieldPanel("campaign"), FieldPanel("team")]),
+            FieldPanel("event"),
+            FieldRowPanel([FieldPanel("language"), FieldPanel("target")]),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=TrackedLinkForm,
+    )
+    form_fields = None
+    index_view_class = TrackedLinkIndexView
     list_display = [
         "label",
         "code",
         "campaign",
         "target",
         "is_active",
-        Column("qr_downloads", label=_("QR code")),
+        ScanCountColumn("scan_total", label=_("Scans")),
+        ScanCountColumn("visitor_days", label=_("Visitors (per day)")),
+        QRPreviewColumn("qr", label=_("QR code")),
     ]
     list_filter = ["campaign", "is_active"]
 
