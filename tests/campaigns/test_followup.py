@@ -327,3 +327,22 @@ def test_completeness_menu_item_for_leads_and_managers_only(client, world):
     assert "/admin/campaigns/completeness/" in home(client, world["manager"])
     assert "/admin/campaigns/completeness/" not in home(client, world["coord_a"])
     assert "/admin/campaigns/completeness/" not in home(client, world["editor"])
+
+
+# Campaign scoping (already in place; the edit path and the follow-up filter's campaign) ----
+
+
+def test_only_managers_open_a_campaigns_edit_form_with_its_budget(client, world):
+    campaign = world["campaign"]
+    campaign.budget_yuan = 77777
+    campaign.save()
+    url = f"/admin/campaigns/campaigns/edit/{campaign.pk}/"
+    for role in ("coord_a", "lead_a", "editor"):
+        client.force_login(world[role])
+        response = client.get(url)
+        assert response.status_code in (302, 403, 404), role
+        assert "77777" not in response.content.decode()
+        listing = client.get("/admin/campaigns/campaigns/").content.decode()
+        assert "77777" not in listing.replace(",", "")
+    client.force_login(world["manager"])
+    assert "77777" in client.get(url).content.decode()
