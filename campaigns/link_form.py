@@ -73,6 +73,9 @@ class TrackedLinkForm(WagtailAdminModelForm):
         model = TrackedLink
         fields = ["label", "campaign", "event", "target", "is_active"]
 
+    class Media:
+        js = ["campaigns/js/link_form.js"]
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
@@ -80,9 +83,9 @@ class TrackedLinkForm(WagtailAdminModelForm):
         self.fields["team"].queryset = permissions.visible_teams(user)
         self.fields["campaign"].queryset = permissions.visible_campaigns(user)
         if link.pk and not self.is_bound:
-            self.initial["language"] = link.target.locale_id
+            self.initial.setdefault("language", link.target.locale_id)
             if link.event_id:
-                self.initial["team"] = link.event.team_id
+                self.initial.setdefault("team", link.event.team_id)
         self.initial.setdefault("language", Locale.get_default().pk)
 
         language = self._chosen("language")
@@ -106,3 +109,17 @@ class TrackedLinkForm(WagtailAdminModelForm):
         else:
             value = self.initial.get(name) or getattr(self.instance, f"{name}_id", None)
         return None if value is None else parse_id(value)
+
+
+class LinkChoicesFromQueryMixin:
+    """For the link's create and edit views: a GET with ?language=&campaign=&team= shows
+    the form with those chosen (link_form.js fetches it to refresh the two lists)."""
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == "GET":
+            for name in ("language", "campaign", "team"):
+                value = parse_id(self.request.GET.get(name, ""))
+                if value is not None:
+                    initial[name] = value
+        return initial

@@ -39,7 +39,7 @@ from .exporting import events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
 from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
-from .link_form import TrackedLinkForm
+from .link_form import LinkChoicesFromQueryMixin, TrackedLinkForm
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
@@ -718,6 +718,14 @@ class TrackedLinkIndexView(ScopedIndexMixin, generic.IndexView):
         )
 
 
+class TrackedLinkCreateView(LinkChoicesFromQueryMixin, generic.CreateView):
+    pass
+
+
+class TrackedLinkEditView(LinkChoicesFromQueryMixin, generic.EditView):
+    pass
+
+
 class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
@@ -736,6 +744,8 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     )
     form_fields = None
     index_view_class = TrackedLinkIndexView
+    add_view_class = TrackedLinkCreateView
+    edit_view_class = TrackedLinkEditView
     list_display = [
         "label",
         "code",

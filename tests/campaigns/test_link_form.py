@@ -148,3 +148,25 @@ def test_link_screens_are_for_managers(client, world, materials):
         client.force_login(world[role])
         assert client.get(ADD).status_code in (302, 403), role
         assert client.get(LIST).status_code in (302, 403), role
+
+
+def test_the_forms_script_refetches_the_lists_for_the_chosen_language_and_team(
+    client, world, materials
+):
+    """link_form.js fetches the form with the choices in the query: the server answers
+    with the lists that fit them (any other id is simply not chosen)."""
+    client.force_login(world["manager"])
+    en = materials["locales"]["en"].pk
+    url = f"{ADD}?language={en}&campaign={world['campaign'].pk}&team={world['team_b'].pk}"
+    response = client.get(url)
+    assert "campaigns/js/link_form.js" in response.content.decode()
+    assert options_of(response, "target") == {materials["english"].pk}
+    assert options_of(response, "event") == {world["event_b"].pk}
+    link = TrackedLink.objects.create(
+        campaign=world["campaign"], event=world["event_a"], target=materials["poster"]
+    )
+    response = client.get(f"/admin/campaigns/links/edit/{link.pk}/?language={en}")
+    assert options_of(response, "target") == {materials["english"].pk}
+    response = client.get(f"{ADD}?language=99999999999999999999999&campaign=x")
+    assert response.status_code == 200
+    assert options_of(response, "event") == set()
