@@ -334,9 +334,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # How reminders reach people (campaigns.notify): a class with send(user, subject, body).
-FANGZHA_NOTIFY_CHANNEL = os.environ.get(
-    "FANGZHA_NOTIFY_CHANNEL", "campaigns.notify.EmailChannel"
-)
+FANGZHA_NOTIFY_CHANNEL = os.environ.get("FANGZHA_NOTIFY_CHANNEL", "campaigns.notify.EmailChannel")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@fangzha.example")
