@@ -525,3 +525,22 @@ class ImportJob(models.Model):
     @property
     def waiting_for_queue(self) -> bool:
         return self.status == self.Status.QUEUED and self.sent_at is None
+
+
+class ReminderSent(models.Model):
+    """A follow-up reminder sent to one person on one (Beijing) day: the daily task sends
+    at most one a day, however often it runs (campaigns.tasks.send_follow_up_reminders)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    channel = models.CharField(max_length=120)
+    summary = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_reminder_per_user_day")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.day}"

@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -26,7 +27,7 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -34,11 +35,12 @@ from wagtail.admin.widgets.button import Button
 
 from core.ids import parse_id
 
-from . import history, permissions, selectors, workflow
+from . import followup, history, permissions, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import XLSX_TYPE, events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
 from .imports.views import import_job_view, import_view
+from .link_form import LinkChoicesFromQueryMixin, TrackedLinkForm
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
@@ -151,6 +153,8 @@ MORE_EVENT_COLUMNS = (
 
 
 class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
+    template_name = "campaigns/admin/event_index.html"  # adds the bulk actions' footer
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("venue", "team", "campaign")
 
@@ -160,7 +164,7 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
 
     @cached_property
     def columns(self):
-        columns = super().columns
+        columns = [BulkActionsCheckboxColumn("bulk_actions", obj_type="event"), *super().columns]
         if self.all_figures:
             columns = columns + [
                 FigureColumn(name, label=label) for name, label in MORE_EVENT_COLUMNS
@@ -653,6 +657,12 @@ class EventFilterSet(WagtailFilterSet):
     date_to = django_filters.DateFilter(
         label=_("To"), method="filter_period", widget=forms.DateInput(attrs={"type": "date"})
     )
+    follow_up = django_filters.ChoiceFilter(
+        label=_("Follow-up"), choices=followup.FOLLOW_UP_CHOICES, method="filter_follow_up"
+    )
+
+    def filter_follow_up(self, queryset, name, value):
+        return followup.apply_follow_up(queryset, user=self.request.user, value=value)
 
     class Meta:
         model = OutreachEvent
@@ -798,19 +808,72 @@ class VenueViewSet(ScopedModelViewSet):
         self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)
 
 
+class ScanCountColumn(Column):
+    """Scans (and unique visitors per day, summed) from the index's annotation."""
+
+    def get_value(self, instance):
+        return f"{getattr(instance, self.name) or 0:,}"
+
+
+class QRPreviewColumn(Column):
+    def get_value(self, instance):
+        return format_html(
+            '<img src="{}" alt="{}" width="72" height="72" loading="lazy"><br>{}',
+            reverse("campaigns_link_qr", args=[instance.pk, "svg"]),
+            _("QR code of %(link)s") % {"link": instance},
+            instance.qr_downloads(),
+        )
+
+
+class TrackedLinkIndexView(ScopedIndexMixin, generic.IndexView):
+    scope = staticmethod(permissions.visible_links)
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("campaign", "target", "event__venue")
+            .annotate(scan_total=Sum("visits__scans"), visitor_days=Count("visits"))
+        )
+
+
+class TrackedLinkCreateView(LinkChoicesFromQueryMixin, generic.CreateView):
+    pass
+
+
+class TrackedLinkEditView(LinkChoicesFromQueryMixin, generic.EditView):
+    pass
+
+
 class TrackedLinkViewSet(ScopedModelViewSet):
     model = TrackedLink
     scope = staticmethod(permissions.visible_links)
     icon = "link"
     name = "campaigns_links"
-    form_fields = ["label", "campaign", "event", "target", "is_active"]
+    # Material pages of the chosen language, events of the chosen campaign and team.
+    edit_handler = ObjectList(
+        [
+            FieldPanel("label"),
+            FieldRowPanel([FieldPanel("campaign"), FieldPanel("team")]),
+            FieldPanel("event"),
+            FieldRowPanel([FieldPanel("language"), FieldPanel("target")]),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=TrackedLinkForm,
+    )
+    form_fields = None
+    index_view_class = TrackedLinkIndexView
+    add_view_class = TrackedLinkCreateView
+    edit_view_class = TrackedLinkEditView
     list_display = [
         "label",
         "code",
         "campaign",
         "target",
         "is_active",
-        Column("qr_downloads", label=_("QR code")),
+        ScanCountColumn("scan_total", label=_("Scans")),
+        ScanCountColumn("visitor_days", label=_("Visitors (per day)")),
+        QRPreviewColumn("qr", label=_("QR code")),
     ]
     list_filter = ["campaign", "is_active"]
 

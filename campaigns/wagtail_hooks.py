@@ -7,7 +7,8 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import ModelLogEntry
 
-from . import history, permissions, selectors, views
+from . import followup, followup_views, history, permissions, selectors, views
+from .bulk_actions import BULK_ACTIONS
 from .viewsets import CampaignsViewSetGroup
 
 
@@ -16,11 +17,20 @@ def register_viewsets():
     return CampaignsViewSetGroup()
 
 
+for action_class in BULK_ACTIONS:
+    hooks.register("register_bulk_action", action_class)
+
+
 @hooks.register("register_admin_urls")
 def register_urls():
     return [
         path("campaigns/reach/", views.reach_dashboard, name="campaigns_reach"),
         path("campaigns/big-screen/", views.big_screen, name="campaigns_big_screen"),
+        path(
+            "campaigns/completeness/",
+            followup_views.completeness_view,
+            name="campaigns_completeness",
+        ),
         path(
             "campaigns/links/<int:pk>/qr.<str:fmt>", views.tracked_link_qr, name="campaigns_link_qr"
         ),
@@ -37,6 +47,21 @@ class CampaignRoleMenuItem(MenuItem):
 def register_reach_menu_item():
     return CampaignRoleMenuItem(
         _("Reach"), reverse("campaigns_reach"), icon_name="doc-full", order=140
+    )
+
+
+class CompletenessMenuItem(MenuItem):
+    def is_shown(self, request):
+        return followup.can_see_completeness(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_completeness_menu_item():
+    return CompletenessMenuItem(
+        _("Reporting completeness"),
+        reverse("campaigns_completeness"),
+        icon_name="tasks",
+        order=141,
     )
 
 
@@ -62,6 +87,9 @@ class ReachSummaryPanel:
                 "returned": permissions.visible_events(user)
                 .filter(status="returned", created_by=user)
                 .select_related("venue")[:5],
+                "follow_up": followup.lead_counts(user=user)
+                if followup.can_see_completeness(user)
+                else None,
             },
             request=self.request,
         )

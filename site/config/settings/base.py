@@ -328,7 +328,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.send_weekly_summaries",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
     },
+    "follow-up-reminders": {
+        "task": "campaigns.tasks.send_follow_up_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
 }
+# How reminders reach people (campaigns.notify): a class with send(user, subject, body).
+FANGZHA_NOTIFY_CHANNEL = os.environ.get("FANGZHA_NOTIFY_CHANNEL", "campaigns.notify.EmailChannel")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@fangzha.example")
