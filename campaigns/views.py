@@ -151,9 +151,7 @@ def display_screen(request, token: str):
             context = display.screen_context(
                 user=link.created_by, filters=ReachFilters(campaign=link.campaign)
             )
-            response = TemplateResponse(
-                request, "campaigns/big_screen.html", {**context, "display_link": link}
-            )
+            response = TemplateResponse(request, "campaigns/big_screen.html", context)
         response.render()
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
