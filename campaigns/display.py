@@ -17,6 +17,7 @@ from hmac import compare_digest
 
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import ngettext
 
 from . import permissions, selectors
 from .charts import bar_rows, column_rows
@@ -110,6 +111,19 @@ def screen_money(amount) -> tuple[str, str]:
     return f"{value.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}", "元"
 
 
+SHOWN_TOTALS = ("events", "attendance", "warnings", "qr_scans")
+
+
+def grouped(number) -> str:
+    """12,345: thousands separated, as the issue asks for Chinese readers too (Django's
+    zh-hans number format has no separator)."""
+    return f"{int(number or 0):,}"
+
+
+def _shown(rows: list[dict]) -> list[dict]:
+    return [{**row, "shown": grouped(row["value"])} for row in rows]
+
+
 def beijing_now() -> datetime.datetime:
     """Now on the site's clock (Asia/Shanghai), whatever time zone the viewer's admin uses."""
     return timezone.localtime(timezone.now(), timezone.get_default_timezone())
@@ -136,14 +150,26 @@ def screen_context(*, user, filters: ReachFilters) -> dict:
     report = selectors.reach_report(user=user, filters=filters)
     updated = beijing_now()
     number, unit = screen_money(report["totals"]["money_protected_yuan"])
+    totals = report["totals"]
     return {
-        "report": report,
+        "figures": {name: grouped(totals[name]) for name in SHOWN_TOTALS},
         "money": {"number": number, "unit": unit},
         "campaign": filters.campaign,
-        "months": column_rows(report["by_month"], "attendance")[-12:],
-        "venues": bar_rows(report["by_venue_type"], "attendance", dict(VenueType.choices))[:6],
-        "formats": bar_rows(report["by_format"], "attendance", dict(EventFormat.choices))[:6],
-        "latest": latest_events(user=user, filters=filters),
+        "months": _shown(column_rows(report["by_month"], "attendance")[-12:]),
+        "venues": _shown(
+            bar_rows(report["by_venue_type"], "attendance", dict(VenueType.choices))[:6]
+        ),
+        "formats": _shown(
+            bar_rows(report["by_format"], "attendance", dict(EventFormat.choices))[:6]
+        ),
+        "latest": [
+            {
+                "event": event,
+                "people": ngettext("%(n)s person", "%(n)s people", event.attendance)
+                % {"n": grouped(event.attendance)},
+            }
+            for event in latest_events(user=user, filters=filters)
+        ],
         "updated_at": updated,
         "updated_label": updated_label(updated),
         "refresh_seconds": REFRESH_SECONDS,

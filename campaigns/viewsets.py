@@ -26,12 +26,11 @@ from wagtail.admin.panels import (
     MultiFieldPanel,
     ObjectList,
 )
-from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, ListingButton
 from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 
@@ -753,8 +752,8 @@ class DisplayLinkIndexView(generic.IndexView):
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.revoked_at is None:
-            buttons.append(
-                MenuItem(
+            buttons.append(  # beside the name, not in the "…" menu
+                ListingButton(
                     gettext("Revoke"),
                     url=reverse("campaigns_screens:revoke", args=[instance.pk]),
                     icon_name="cross",
@@ -789,7 +788,11 @@ class DisplayLinkViewSet(ScopedModelViewSet):
     form_fields = ["name", "campaign"]
     list_display = [
         "name",
-        Column("campaign", label=_("campaign")),
+        Column(
+            "campaign",
+            label=_("campaign"),
+            accessor=lambda link: link.campaign or gettext("All campaigns"),
+        ),
         ScreenAddressColumn("token", label=_("Address for the display")),
         Column("created_by", label=_("created by")),
         DateColumn("created_at", label=_("created")),

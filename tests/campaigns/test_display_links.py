@@ -339,3 +339,24 @@ def test_a_bad_campaign_filter_is_never_a_500(client, approved, value):
     client.force_login(approved["manager"])
     response = client.get("/admin/campaigns/big-screen/", {"campaign": value})
     assert response.status_code == 200
+
+
+def test_every_figure_on_the_screen_has_thousands_separators(client, approved):
+    """Django's zh-hans number format groups nothing (69616); the wall reads 69,616."""
+    big = factories.CampaignFactory(name="全市 反诈宣传月", teams=[approved["team_a"]])
+    event = factories.OutreachEventFactory(
+        campaign=big,
+        team=approved["team_a"],
+        created_by=approved["coord_a"],
+        status="submitted",
+        money_protected_yuan=Decimal("3800.40"),
+        **factories.reached(4321, elders=4321, warnings=1234),
+    )
+    workflow.approve_event(event=event, user=approved["manager"])
+    link = new_link(approved, campaign=big)
+    response = client.get(screen_url(link))
+    html = response.content.decode()
+    assert ">4,321<" in html and ">1,234<" in html  # people reached, people warned off
+    assert "4,321人" in html  # the latest events
+    assert "3,800元" in text(response)
+    assert "4321" not in html.replace('height="100', "")
