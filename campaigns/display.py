@@ -120,6 +120,18 @@ def grouped(number) -> str:
     return f"{int(number or 0):,}"
 
 
+def figure_size(text: str) -> str:
+    """The CSS size class that keeps a headline figure of this length inside its box
+    (big_screen.css: sizes in container units): 69,616 fits as it is, 12,345,678 smaller."""
+    if len(text) <= 6:
+        return ""
+    if len(text) <= 8:
+        return "long"
+    if len(text) <= 10:
+        return "longer"
+    return "longest"
+
+
 def _shown(rows: list[dict]) -> list[dict]:
     return [{**row, "shown": grouped(row["value"])} for row in rows]
 
@@ -153,7 +165,8 @@ def screen_context(*, user, filters: ReachFilters) -> dict:
     totals = report["totals"]
     return {
         "figures": {name: grouped(totals[name]) for name in SHOWN_TOTALS},
-        "money": {"number": number, "unit": unit},
+        "sizes": {name: figure_size(grouped(totals[name])) for name in SHOWN_TOTALS},
+        "money": {"number": number, "unit": unit, "size": figure_size(number + "万")},
         "campaign": filters.campaign,
         "months": _shown(column_rows(report["by_month"], "attendance")[-12:]),
         "venues": _shown(

@@ -25,10 +25,17 @@ NO_SCROLLING = """() => {
 }"""
 
 
+CUT_OFF = """() => [...document.querySelectorAll('[data-figure]')]
+  .filter(figure => figure.scrollWidth > figure.clientWidth)
+  .map(figure => figure.dataset.figure + ': ' + figure.textContent)"""
+
+
 def assert_fits(page, where):
     size = page.evaluate(NO_SCROLLING)
     assert size["height"] <= size["innerHeight"], f"{where}: scrolls down {size}"
     assert size["width"] <= size["innerWidth"], f"{where}: scrolls sideways {size}"
+    # No headline figure is cut short ("69,6…"): the demo's 69,616 people once was.
+    assert page.evaluate(CUT_OFF) == [], f"{where}: figures cut off"
 
 
 def test_manager_puts_the_big_screen_on_a_wall_and_revokes_it(browser, demo_site):

@@ -360,3 +360,12 @@ def test_every_figure_on_the_screen_has_thousands_separators(client, approved):
     assert "4,321人" in html  # the latest events
     assert "3,800元" in text(response)
     assert "4321" not in html.replace('height="100', "")
+
+
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [("0", ""), ("69,616", ""), ("451.9万", ""), ("999,999", "long"), ("12,345,678", "longer")]
+    + [("1,234,567,890", "longest"), ("12,345,678.9万", "longest")],
+)
+def test_longer_figures_get_a_smaller_size_so_none_is_cut_off(text, size):
+    assert display.figure_size(text) == size
