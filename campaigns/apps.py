@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +12,9 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from . import history, signals  # noqa: F401  (history: the audit log's proxy model)
+        from .display import RedactTokens
+
+        # Django's "Not Found: /screen/<token>/" and the development server's request
+        # lines carry the big screen link's token: cut it short, whatever LOGGING says.
+        for name in ("django.request", "django.server"):
+            logging.getLogger(name).addFilter(RedactTokens())

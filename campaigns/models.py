@@ -4,6 +4,7 @@ Models stay thin: validation in clean() and database constraints; writes that to
 than one row (status changes, rollups, scans) live in reach.py, workflow.py, links.py and imports/.
 """
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -544,3 +545,68 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.day}"
+
+
+def new_display_token() -> str:
+    return secrets.token_urlsafe(32)  # 43 characters, 256 bits
+
+
+class DisplayLink(models.Model):
+    """A read-only address of the big screen for a wall display (/screen/<token>/), made
+    and revoked by a campaign manager. It shows the figures its creator sees, one campaign
+    or all, and works only while it is not revoked and its creator is still a manager."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("Where the display hangs, e.g. the command centre's lobby screen."),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # never widened to every campaign by a deletion
+        related_name="+",
+        verbose_name=_("campaign"),
+        help_text=_("Leave empty to show every campaign."),
+    )
+    token = models.CharField(max_length=64, editable=False, default=new_display_token)
+    # Looked up by the token's digest, then compared in constant time (campaigns.display).
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    last_seen_at = models.DateTimeField(_("last opened"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("big screen link")
+        verbose_name_plural = _("big screen links")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.token_digest:
+            self.token_digest = token_digest(self.token)
+        super().save(*args, **kwargs)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

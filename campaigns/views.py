@@ -3,17 +3,20 @@
 from io import BytesIO
 
 import segno
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from . import links, permissions, selectors
+from . import display, links, permissions, selectors
 from .charts import bar_rows, column_rows
 from .forms import ReachFilterForm
 from .models import EventFormat, EventPhoto, VenueType
+from .reach import ReachFilters
 
 
 def reach_dashboard(request):
@@ -118,20 +121,38 @@ def evidence_photo(request, name: str):
 
 
 def big_screen(request):
-    """The centre's wall display: large headline figures, the trend, breakdowns and the
-    latest approved events; reloads itself every minute (no JavaScript)."""
+    """The centre's big screen, for campaign staff: headline figures (money protected
+    among them), the trend, breakdowns and the latest approved events, of one campaign
+    (?campaign=) or all. Fits a 1920×1080 screen; refreshes every minute."""
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    report = selectors.reach_report(user=request.user)
-    return TemplateResponse(
-        request,
-        "campaigns/big_screen.html",
-        {
-            "report": report,
-            "months": column_rows(report["by_month"], "attendance")[-12:],
-            "venues": bar_rows(report["by_venue_type"], "attendance", dict(VenueType.choices))[:6],
-            "formats": bar_rows(report["by_format"], "attendance", dict(EventFormat.choices))[:6],
-            "latest": selectors.latest_approved_events(user=request.user, limit=6),
-            "refresh_seconds": 60,
-        },
-    )
+    form = ReachFilterForm(request.GET or None, user=request.user)
+    context = display.screen_context(user=request.user, filters=form.filters())
+    return TemplateResponse(request, "campaigns/big_screen.html", {**context, "form": form})
+
+
+@never_cache
+def display_screen(request, token: str):
+    """The big screen on a wall display, by a manager's read-only link: no sign-in, the
+    link's own campaign filter, nothing else reachable from it. Revoked: 410; unknown: 404."""
+    link = display.find_link(token)
+    reason = "unknown" if link is None else display.refusal(link)
+    with translation.override(settings.LANGUAGE_CODE):
+        if reason:
+            display.log_refused(token, reason)
+            response = TemplateResponse(
+                request,
+                "campaigns/big_screen_refused.html",
+                {"reason": reason},
+                status=404 if reason == "unknown" else 410,
+            )
+        else:
+            display.mark_seen(link)
+            context = display.screen_context(
+                user=link.created_by, filters=ReachFilters(campaign=link.campaign)
+            )
+            response = TemplateResponse(request, "campaigns/big_screen.html", context)
+        response.render()
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

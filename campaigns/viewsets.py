@@ -7,8 +7,9 @@ import re
 import django_filters
 from django import forms
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,11 +32,13 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, DateColum
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, ListingButton
+from wagtail.log_actions import log
+from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.ids import parse_id
 
-from . import followup, history, permissions, selectors, workflow
+from . import display, followup, history, permissions, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import XLSX_TYPE, events_to_csv, events_to_xlsx
 from .forms import CampaignForm, OutreachEventForm, ReviewForm
@@ -44,6 +47,7 @@ from .link_form import LinkChoicesFromQueryMixin, TrackedLinkForm
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
+    DisplayLink,
     EventStatus,
     OutreachEvent,
     Team,
@@ -878,8 +882,137 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     list_filter = ["campaign", "is_active"]
 
 
+# --- Big screen links (campaign managers only) -------------------------------------------
+class ManagersOnlyPolicy(BasePermissionPolicy):
+    """Every action for campaign managers (and superusers) only, whatever model
+    permissions a group was given: a display link shows every team's figures."""
+
+    def user_has_permission(self, user, action):
+        return permissions.is_manager(user)
+
+    def user_has_any_permission(self, user, actions):
+        return permissions.is_manager(user)
+
+    def users_with_any_permission(self, actions):
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name=permissions.MANAGERS))
+            .distinct()
+        )
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+class ScreenAddressColumn(Column):
+    """The display's full address while the link works, else why it does not."""
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        reason = display.refusal(instance)
+        if reason == "revoked":
+            context["value"] = gettext("Revoked %(when)s") % {
+                "when": timezone.localtime(instance.revoked_at).strftime("%Y-%m-%d %H:%M")
+            }
+        elif reason == "creator":
+            context["value"] = gettext("Not working: its creator is no longer a manager")
+        else:
+            url = reverse("campaigns_display_screen", args=[instance.token])
+            context["value"] = parent_context["request"].build_absolute_uri(url)
+        return context
+
+
+class DisplayLinkCreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
+class DisplayLinkIndexView(generic.IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if instance.revoked_at is None:
+            buttons.append(  # beside the name, not in the "…" menu
+                ListingButton(
+                    gettext("Revoke"),
+                    url=reverse("campaigns_screens:revoke", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=20,
+                )
+            )
+        return buttons
+
+
+def revoke_display_link_view(request, pk):
+    """Confirm (GET) and revoke (POST): the display's next refresh is refused."""
+    link = get_object_or_404(display.manageable_links(request.user), pk=pk)
+    if request.method == "POST":
+        if display.revoke(link=link, user=request.user):
+            log(instance=link, action="wagtail.edit", content_changed=True)
+            messages.success(request, gettext("Revoked: %(name)s") % {"name": link.name})
+        return redirect("campaigns_screens:index")
+    return TemplateResponse(
+        request,
+        "campaigns/admin/display_link_revoke.html",
+        {"link": link, "page_title": gettext("Revoke big screen link")},
+    )
+
+
+class DisplayLinkViewSet(ScopedModelViewSet):
+    """Read-only big screen addresses for wall displays (campaigns.display)."""
+
+    model = DisplayLink
+    scope = staticmethod(display.manageable_links)
+    icon = "desktop"
+    name = "campaigns_screens"
+    form_fields = ["name", "campaign"]
+    list_display = [
+        "name",
+        Column(
+            "campaign",
+            label=_("campaign"),
+            accessor=lambda link: link.campaign or gettext("All campaigns"),
+        ),
+        ScreenAddressColumn("token", label=_("Address for the display")),
+        Column("created_by", label=_("created by")),
+        DateColumn("created_at", label=_("created")),
+        DateColumn("last_seen_at", label=_("last opened")),
+    ]
+    add_view_class = DisplayLinkCreateView
+    index_view_class = DisplayLinkIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return ManagersOnlyPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        base = super().get_form_class(for_update)
+
+        class DisplayLinkForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["campaign"].empty_label = _("All campaigns")
+
+        return DisplayLinkForm
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("revoke/<int:pk>/", revoke_display_link_view, name="revoke"),
+        ]
+
+
 class CampaignsViewSetGroup(ViewSetGroup):
     menu_label = _("Campaigns")
     menu_icon = "flag"
     menu_order = 150
-    items = (OutreachEventViewSet, CampaignViewSet, TeamViewSet, VenueViewSet, TrackedLinkViewSet)
+    items = (
+        OutreachEventViewSet,
+        CampaignViewSet,
+        TeamViewSet,
+        VenueViewSet,
+        TrackedLinkViewSet,
+        DisplayLinkViewSet,
+    )

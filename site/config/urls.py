@@ -26,6 +26,11 @@ urlpatterns = [
     re_path(
         r"^r/(?P<code>[A-Za-z0-9]{1,16})/$", campaign_views.follow_tracked_link, name="tracked_link"
     ),
+    re_path(
+        r"^screen/(?P<token>[^/]{1,400})/$",
+        campaign_views.display_screen,
+        name="campaigns_display_screen",
+    ),
     re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
     path(
         "poster/<int:page_id>/download/<str:size>/",
