@@ -12,6 +12,7 @@ import zipfile
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from campaigns.imports.cells import header_key, suggest_header
@@ -273,3 +274,60 @@ def test_reimported_export_with_approved_events_is_unchanged_and_a_change_is_ref
     [problem] = report.problems
     assert problem.row == row + 1 and problem.header == "统计方式"
     assert "approved" in problem.message
+
+
+# --- the admin screen ---------------------------------------------------------------------
+
+IMPORT_URL = "/admin/campaigns/events/import/"
+
+
+def upload(client, name, content, **extra):
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, content), **extra})
+
+
+def test_admin_preview_of_a_wps_ledger_says_what_was_read_and_left_out(client, jiangnan):
+    client.force_login(jiangnan["user"])
+    response = upload(client, "台账.xlsx", ledger("wps-2026-11.xlsx"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "已读取工作表“11月台账”" in page  # the admin speaks the user's Chinese
+    assert "第 8 行（“合计”）是上面各行的汇总" in page
+    assert "第 A 列“序号”是行号" in page
+    client.post(IMPORT_URL, {"confirm": "1"})
+    assert OutreachEvent.objects.filter(team=jiangnan["team"]).count() == 3
+
+
+def test_admin_problem_names_column_letter_and_header(client, jiangnan):
+    client.force_login(jiangnan["user"])
+    page = upload(client, "f.xlsx", ledger("formula-2026-11.xlsx")).content.decode()
+    assert "第 H 列 覆盖人数" in page and "公式" in page
+
+
+def test_admin_possible_duplicate_is_imported_only_when_ticked(client, jiangnan):
+    venue = factories.VenueFactory(name="幸福里社区", district="江南区", venue_type="community")
+    factories.OutreachEventFactory(
+        campaign=jiangnan["campaign"],
+        team=jiangnan["team"],
+        venue=venue,
+        external_id="JN-OLD-9",
+        starts_at=timezone.make_aware(datetime.datetime(2026, 11, 5, 9)),
+    )
+    client.force_login(jiangnan["user"])
+    page = upload(client, "台账.csv", ledger("jiangnan-2026-11-gbk.csv")).content.decode()
+    assert "可能重复" in page and "JN-OLD-9" in page
+    client.post(IMPORT_URL, {"confirm": "1"})
+    assert OutreachEvent.objects.filter(team=jiangnan["team"]).count() == 1
+    upload(client, "台账.csv", ledger("jiangnan-2026-11-gbk.csv"), allow_duplicates="on")
+    client.post(IMPORT_URL, {"confirm": "1"})
+    assert OutreachEvent.objects.filter(team=jiangnan["team"]).count() == 4
+
+
+def test_unknown_team_lists_only_the_coordinators_own_teams(jiangnan):
+    rows = xlsx_rows("jiangnan-2026-11.xlsx")
+    rows[3][16] = "江南反诈中心"
+    report = import_events(content=as_xlsx(rows), filename="台账.xlsx", user=jiangnan["user"])
+    [problem] = report.problems
+    assert "江南区反诈中心" in problem.message and "A队" in problem.message
+    assert "B队" not in problem.message  # another team's name is not shown to coord_a
+    report = import_events(content=as_xlsx(rows), filename="台账.xlsx", user=jiangnan["manager"])
+    assert "B队" in report.problems[0].message  # a manager may use every team
