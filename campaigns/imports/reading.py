@@ -349,8 +349,15 @@ def table_from_rows(rows: Iterable, *, max_rows: int = MAX_ROWS) -> Table:
         )
     width = len(header_row)
     headers, labels, letters, notices = [], {}, {}, []
+    keys = [header_key(cell) for cell in header_row]
+    if keys.count("date") > 1 and "start_time" not in keys:
+        # 日期 and 时间 both: 时间 (活动时间 …) is then the time of day
+        for index, cell in enumerate(header_row):
+            if keys[index] == "date" and "日期" not in normalise_text(cell):
+                keys[index] = "start_time"
+                break
     for index, cell in enumerate(header_row):
-        key = header_key(cell)
+        key = keys[index]
         written = clean_text(cell).replace("\n", " ")
         letter = get_column_letter(index + 1)
         if key and key not in labels and key not in IGNORED_COLUMNS:

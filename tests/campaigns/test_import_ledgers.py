@@ -13,6 +13,7 @@ import zipfile
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone, translation
 
 from campaigns.imports.cells import header_key, suggest_header
@@ -331,3 +332,20 @@ def test_unknown_team_lists_only_the_coordinators_own_teams(jiangnan):
     assert "B队" not in problem.message  # another team's name is not shown to coord_a
     report = import_events(content=as_xlsx(rows), filename="台账.xlsx", user=jiangnan["manager"])
     assert "B队" in report.problems[0].message  # a manager may use every team
+
+
+def test_a_time_column_beside_a_date_column_is_the_start_time(jiangnan):
+    rows = xlsx_rows("jiangnan-2026-11.xlsx")
+    rows[2][0] = "时间"  # the 序号 column, now the time of day
+    rows[3][0], rows[4][0], rows[6][0] = "14:30", "9:00", "19:00"
+    report = import_events(content=as_xlsx(rows), filename="台账.xlsx", user=jiangnan["user"])
+    assert report.problems == [] and report.new == 3
+    market = OutreachEvent.objects.get(venue__name="东门菜市场（北门）")
+    assert timezone.localtime(market.starts_at).time() == datetime.time(14, 30)
+
+
+def test_command_prints_what_was_left_out(jiangnan):
+    out = io.StringIO()
+    path = str(LEDGERS / "jiangnan-2026-11-gbk.csv")
+    call_command("import_events", path, "--user", "coord_a", "--dry-run", stdout=out)
+    assert "合计" in out.getvalue() and "3 new" in out.getvalue()
