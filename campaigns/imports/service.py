@@ -357,13 +357,21 @@ def run_import(job_id: int) -> None:
                 "unchanged": report.unchanged,
                 "invalid": report.invalid,
                 "saved": report.saved,
-                "problems": [[p.row, p.header, str(p.message)] for p in report.problems[:500]],
+                "problems": [
+                    [p.row, _column_named(p), str(p.message)] for p in report.problems[:500]
+                ],
                 "notices": [str(notice) for notice in report.notices[:100]],
             }
             transaction.on_commit(lambda: storage.delete(name))
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "report", "finished_at"])
     cache.set(key, 100, 24 * 3600)
+
+
+def _column_named(problem: RowProblem) -> str:
+    """ "第 L 列 避免损失(元)": the column's letter and its header as the file names it."""
+    letter = _("column %(letter)s") % {"letter": problem.letter} if problem.letter else ""
+    return " ".join(part for part in (letter, problem.header) if part)
 
 
 def import_progress(job) -> int:

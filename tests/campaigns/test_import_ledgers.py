@@ -16,9 +16,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone, translation
 
+from campaigns.imports import service
 from campaigns.imports.cells import header_key, suggest_header
 from campaigns.imports.service import import_events
-from campaigns.models import OutreachEvent
+from campaigns.models import ImportJob, OutreachEvent
 from tests import factories
 
 LEDGERS = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "ledgers"
@@ -349,3 +350,18 @@ def test_command_prints_what_was_left_out(jiangnan):
     path = str(LEDGERS / "jiangnan-2026-11-gbk.csv")
     call_command("import_events", path, "--user", "coord_a", "--dry-run", stdout=out)
     assert "合计" in out.getvalue() and "3 new" in out.getvalue()
+
+
+def test_background_import_of_a_ledger_names_letter_header_and_notices(
+    client, jiangnan, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(service, "INLINE_IMPORT_MAX_ROWS", 1)  # queued, run inline here
+    client.force_login(jiangnan["user"])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, "f.xlsx", ledger("formula-2026-11.xlsx"))
+    job = ImportJob.objects.get()
+    assert job.report["saved"] is False
+    [[row, column, message]] = job.report["problems"]
+    assert (row, column) == (5, "第 H 列 覆盖人数") and "公式" in message
+    page = client.get(f"/admin/campaigns/events/import/{job.pk}/").content.decode()
+    assert "第 8 行（“合计”）" in page and "第 H 列 覆盖人数" in page
