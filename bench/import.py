@@ -26,14 +26,20 @@ def peak_mb() -> float:
 
 
 def csv_bytes(rows: int, bump: int = 0) -> bytes:
+    """A ledger as teams keep it: a title and a note row above everyday headers (the
+    tolerant header matching and title-row search in the measured path), a money column
+    written with a unit, a 合计 row at the bottom. Days in January-November 2026."""
     lines = [
-        "external_id,campaign,date,venue_name,venue_type,district,format,attendance,elders,team"
+        "江南区反诈中心 2026年宣传台账",
+        "填表说明：人数只写数字",
+        "编号,活动名称,活动日期,地点,场所类型,所属区,活动形式,覆盖人数,老年人数,避免损失(元),单位",
     ]
     for i in range(rows):
         lines.append(
-            f"X{i},bench,2026-{i % 12 + 1:02d}-{i % 28 + 1:02d},Venue {i % 500},"
-            f"market,District {i % 8},booth,{i % 300 + 10 + bump},{i % 10},Team"
+            f"X{i},《Bench》,2026-{i % 11 + 1:02d}-{i % 28 + 1:02d},Venue {i % 500},"
+            f"菜市场,District {i % 8},摆摊,{i % 300 + 10 + bump},{i % 10},{i % 7 * 100},Team"
         )
+    lines.append("合计,,,,,,,,,,")
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -93,7 +99,7 @@ def main() -> None:
 
     def objects(bump):
         for i in range(rows):
-            start = datetime.datetime(2026, i % 12 + 1, i % 28 + 1, 9, tzinfo=tz)
+            start = datetime.datetime(2026, i % 11 + 1, i % 28 + 1, 9, tzinfo=tz)
             yield OutreachEvent(
                 external_id=f"Y{i}",
                 campaign=campaign,

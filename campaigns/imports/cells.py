@@ -8,6 +8,7 @@ coordinator understands; the import resource turns that into "row N, column X: �
 
 import datetime
 import decimal
+import difflib
 import re
 import unicodedata
 
@@ -25,34 +26,54 @@ class CellError(ValueError):
     """A cell that cannot be read, with the reason in words."""
 
 
-# column key → the headers that name it (English key, Chinese header)
+# column key → the headers that name it: the English key, the Chinese header an export
+# writes, then the other names ledgers give it (matched ignoring width, spaces, case and a
+# unit in brackets: "避免损失(元)", "参与人数（人）").
 COLUMNS = {
-    "external_id": ("external_id", "编号"),
-    "campaign": ("campaign", "宣传活动"),
-    "date": ("date", "日期"),
-    "start_time": ("start_time", "开始时间"),
+    "external_id": ("external_id", "编号", "活动编号", "外部编号", "id"),
+    "campaign": ("campaign", "宣传活动", "活动名称", "活动", "所属活动", "专项活动"),
+    "date": ("date", "日期", "活动日期", "时间", "活动时间", "开展日期", "开展时间"),
+    "start_time": ("start_time", "开始时间", "起始时间"),
     "end_time": ("end_time", "结束时间"),
-    "venue_name": ("venue_name", "场所名称"),
-    "venue_type": ("venue_type", "场所类型"),
-    "district": ("district", "辖区"),
-    "format": ("format", "形式"),
-    "audience": ("audience", "受众"),
-    "attendance": ("attendance", "参与人数"),
-    "elders": ("elders", "老年人数"),
-    "students": ("students", "学生人数"),
-    "general_public": ("general_public", "群众人数"),
-    "materials_distributed": ("materials_distributed", "发放资料数"),
-    "warnings": ("warnings", "劝阻人数"),
+    "venue_name": ("venue_name", "场所名称", "场所", "地点", "活动地点", "宣传地点", "开展地点"),
+    "venue_type": ("venue_type", "场所类型", "地点类型"),
+    "district": ("district", "辖区", "区", "所属区", "所属辖区", "区县"),
+    "format": ("format", "形式", "活动形式", "宣传形式"),
+    "audience": ("audience", "受众", "宣传对象", "受众群体"),
+    "attendance": ("attendance", "参与人数", "人数", "覆盖人数", "参加人数", "宣传人数"),
+    "elders": ("elders", "老年人数", "老年人", "其中老年人"),
+    "students": ("students", "学生人数", "学生", "其中学生"),
+    "general_public": ("general_public", "群众人数", "群众", "其中群众"),
+    "materials_distributed": (
+        "materials_distributed",
+        "发放资料数",
+        "发放资料",
+        "资料数",
+        "发放宣传资料",
+    ),
+    "warnings": ("warnings", "劝阻人数", "劝阻", "劝阻数"),
     # Optional: a file without them leaves these figures of its events as they are.
-    "help_requests": ("help_requests", "求助人数"),
-    "videos_screened": ("videos_screened", "播放视频数"),
-    "money_protected_yuan": ("money_protected_yuan", "避免损失（元）"),
-    "attendance_method": ("attendance_method", "人数统计方式"),
-    "staff_count": ("staff_count", "工作人员数"),
-    "partners": ("partners", "合作单位"),
-    "team": ("team", "单位"),
-    "notes": ("notes", "备注"),
+    "help_requests": ("help_requests", "求助人数", "求助", "咨询求助人数"),
+    "videos_screened": ("videos_screened", "播放视频数", "播放视频", "视频播放数"),
+    "money_protected_yuan": (
+        "money_protected_yuan",
+        "避免损失（元）",
+        "避免损失",
+        "挽损金额",
+        "避免损失金额",
+        "挽回损失",
+    ),
+    "staff_count": ("staff_count", "工作人员数", "工作人员", "出动人员"),
+    "partners": ("partners", "合作单位", "协办单位"),
+    "team": ("team", "单位", "填报单位", "所属单位", "负责单位"),
+    "notes": ("notes", "备注", "说明"),
+    "attendance_method": ("attendance_method", "人数统计方式", "统计方式", "计数方式"),
+    # Read only: exported, recognised on import, never written by it.
+    "status": ("status", "状态", "审核状态"),
 }
+# Columns a ledger has that hold no figure of an event (said so, not imported).
+IGNORED_COLUMNS = {"row_number": ("row_number", "序号", "行号")}
+READ_ONLY_COLUMNS = ("status", *IGNORED_COLUMNS)
 REQUIRED_COLUMNS = (
     "campaign",
     "date",
@@ -71,16 +92,23 @@ COLUMN_MAX_CHARS = {
     "partners": OutreachEvent._meta.get_field("partners").max_length,
 }
 CHINESE_HEADERS = {key: names[1] for key, names in COLUMNS.items()}
+# a unit in brackets after a header: "(元)", "（人）", "【份】"; not 万元 (a different scale)
+_HEADER_UNIT = re.compile(r"[(（\[【](元|人|人次|名|份|个|次|场|张|册|部)?[)）\]】]$")
+
+
+def _header_text(header) -> str:
+    text = "".join(unicodedata.normalize("NFKC", str(header or "")).split())
+    text = text.strip("*:").lower()
+    return _HEADER_UNIT.sub("", text)
+
+
 _HEADER_LOOKUP = {
-    _name: key
-    for key, names in COLUMNS.items()
-    for _name in (
-        names[0],
-        names[1],
-        names[0].replace("_", " "),
-        unicodedata.normalize("NFKC", names[1]),
-    )
+    _header_text(_name): key
+    for columns in (COLUMNS, IGNORED_COLUMNS)
+    for key, names in columns.items()
+    for _name in names
 }
+_HEADER_LOOKUP.update({key.replace("_", ""): key for key in COLUMNS})
 
 VENUE_TYPE_LABELS = {
     "菜市场": VenueType.MARKET,
@@ -95,6 +123,17 @@ VENUE_TYPE_LABELS = {
     "线上": VenueType.ONLINE,
     "其他": VenueType.OTHER,
 }
+COUNT_METHOD_LABELS = {
+    "现场点数": CountMethod.HEADCOUNT,
+    "清点": CountMethod.HEADCOUNT,
+    "点数": CountMethod.HEADCOUNT,
+    "实数": CountMethod.HEADCOUNT,
+    "签到": CountMethod.SIGN_IN,
+    "签到表": CountMethod.SIGN_IN,
+    "估算": CountMethod.ESTIMATE,
+    "估计": CountMethod.ESTIMATE,
+    "预估": CountMethod.ESTIMATE,
+}
 FORMAT_LABELS = {
     "摆摊": EventFormat.BOOTH,
     "讲座": EventFormat.TALK,
@@ -103,11 +142,6 @@ FORMAT_LABELS = {
     "培训": EventFormat.TRAINING,
     "直播": EventFormat.ONLINE_LIVE,
     "其他": EventFormat.OTHER,
-}
-COUNT_METHOD_LABELS = {
-    "现场点数": CountMethod.HEADCOUNT,
-    "签到表": CountMethod.SIGN_IN,
-    "估算": CountMethod.ESTIMATE,
 }
 AUDIENCE_LABELS = {
     "elders": "elders",
@@ -135,10 +169,47 @@ def normalise_text(value) -> str:
     return " ".join(text.split())
 
 
+def clean_text(value) -> str:
+    """Free text as the user wrote it (Chinese punctuation kept: "（二楼）：" stays), with
+    spaces trimmed and collapsed on each line; blank lines dropped."""
+    if value is None:
+        return ""
+    lines = (" ".join(line.split()) for line in str(value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+# quotes and brackets a name may be written in: “全民反诈”, 《全民反诈进社区》, 「…」
+_NAME_MARKS = str.maketrans("", "", "\"'“”‘’《》〈〉「」『』【】<>")
+
+
+def name_key(value) -> str:
+    """A campaign's or team's name as compared: width, case, spaces and quotes ignored."""
+    return "".join(normalise_text(value).translate(_NAME_MARKS).split()).casefold()
+
+
+def closest(text: str, candidates) -> str | None:
+    """The candidate most like text (a typo, a character left out), if any is close."""
+    found = difflib.get_close_matches(text, list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def header_key(header) -> str | None:
-    """The column a header names, in English or Chinese, any case; None if unknown."""
-    text = normalise_text(header).strip("*：: ").lower()
-    return _HEADER_LOOKUP.get(text)
+    """The column a header names, in English or Chinese, any case, full- or half-width,
+    spaced or not, with or without a unit in brackets; None if unknown."""
+    return _HEADER_LOOKUP.get(_header_text(header))
+
+
+def suggest_header(header) -> str | None:
+    """The known header most like an unknown one ("劝阻人" → "劝阻人数"), if any."""
+    text = _header_text(header)
+    names = {
+        _header_text(name): name
+        for key, names in COLUMNS.items()
+        for name in names[1:]
+        if not name.isascii()
+    }
+    match = closest(text, names) if text else None
+    return names[match] if match else None
 
 
 def parse_date(value) -> datetime.date:
@@ -253,10 +324,11 @@ def parse_yuan(value) -> decimal.Decimal | None:
 
 def parse_choice(value, *, labels: dict, choices, what: str) -> str:
     text = normalise_text(value)
-    if text.lower() in choices.values:
-        return text.lower()
-    if text in labels:
-        return labels[text]
+    key = name_key(text)
+    if key in choices.values:
+        return key
+    if key in labels:
+        return labels[key]
     code = code_for(choices, text)  # a label of any site language, as exports write them
     if code is not None:
         return code

@@ -9,6 +9,7 @@ import codecs
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -16,8 +17,18 @@ from dataclasses import dataclass, field
 import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-from .cells import COLUMN_MAX_CHARS, FORMULA_STARTS, header_key, normalise_text
+from .cells import (
+    CHINESE_HEADERS,
+    COLUMN_MAX_CHARS,
+    FORMULA_STARTS,
+    IGNORED_COLUMNS,
+    clean_text,
+    header_key,
+    normalise_text,
+    suggest_header,
+)
 from .template import EXPORT_ONLY_COLUMNS
 
 EXPORT_ONLY_HEADERS = {*EXPORT_ONLY_COLUMNS, *EXPORT_ONLY_COLUMNS.values()}
@@ -42,6 +53,14 @@ MAX_SHARED_TEXT_BYTES = 16 * 1024 * 1024
 RATIO_CHECKED_FROM_BYTES = 1024 * 1024  # small parts may pack tighter harmlessly
 MAX_CSV_ROW_CHARS = 2_000_000  # characters in one CSV row (beyond: the file is refused)
 _SHARED_TEXT_CHARS = 64  # short texts repeated down a column are kept once
+
+
+# A row of totals at the bottom (or subtotals between weeks): skipped, with a notice.
+_TOTAL_ROW = re.compile(r"^(合计|小计|总计|累计|总合计)[:：]?$")
+
+
+class Formula(str):
+    """A formula cell of an XLSX (its text, "=SUM(H4:H7)"): reported, never imported."""
 
 
 class UnreadableFile(Exception):
@@ -72,6 +91,9 @@ class Table:
     rows: list[tuple] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     rejected: list[tuple[int, str, str, str]] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)  # column key → Excel letter
+    notices: list[str] = field(default_factory=list)  # what was read and left out, in words
+    sheet: str = ""  # the sheet of a workbook that was read
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -96,14 +118,15 @@ def read_table(content: bytes, filename: str, *, max_rows: int = MAX_ROWS) -> Ta
     """The table in a CSV (UTF-8 with or without BOM, or GB18030/GBK) or XLSX file.
     Raises TooManyRows past MAX_ROWS rows of events (or max_rows, if fewer), having read
     no further."""
-    return table_from_rows(_read_rows(content, filename), max_rows=min(max_rows, MAX_ROWS))
+    max_rows = min(max_rows, MAX_ROWS)
+    if content[:4] == b"PK\x03\x04":
+        _check_packing(content)
+        return _workbook_table(content, max_rows=max_rows)
+    return table_from_rows(_read_rows(content, filename), max_rows=max_rows)
 
 
 def _read_rows(content: bytes, filename: str) -> Iterator[list]:
     name = filename.lower()
-    if content[:4] == b"PK\x03\x04":
-        _check_packing(content)
-        return _workbook_rows(content)
     if name.endswith((".xlsx", ".xls")):
         raise UnreadableFile(_("The file is named .xlsx but is not an Excel workbook."))
     if not (name.endswith((".csv", ".txt")) or b"," in content[:2000]):
@@ -157,19 +180,43 @@ def _check_packing(content: bytes) -> None:
             )
 
 
-def _workbook_rows(content: bytes) -> Iterator[tuple]:
+def _workbook_table(content: bytes, *, max_rows: int) -> Table:
+    """The table of the first sheet with a header row (a WPS or Excel workbook often
+    starts with a sheet of instructions), else of the active sheet; a workbook of several
+    sheets says which was read. Formulas are read as formulas (Formula), not as the value
+    a program last computed, so that the row can say so."""
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises many types for broken workbooks
         raise UnreadableFile(
             _("The Excel file cannot be read: %(error)s") % {"error": error}
         ) from error
     try:
-        sheet = workbook.active
-        # Read-only mode trusts the size the sheet declares (<dimension ref="A1:K3">) and
-        # stops there; programs that write a wrong one would lose rows silently.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(values_only=True)
+        chosen, rows = None, None
+        for sheet in workbook.worksheets:
+            if not hasattr(sheet, "iter_rows"):
+                continue  # a chart sheet
+            sheet_rows = _sheet_rows(sheet)
+            above = list(itertools.islice(sheet_rows, HEADER_SEARCH_ROWS))
+            if any(is_header_row(row) for row in above):
+                chosen, rows = sheet, itertools.chain(above, sheet_rows)
+                break
+        if chosen is None:
+            chosen = workbook.active
+            rows = _sheet_rows(chosen)
+        table = table_from_rows(rows, max_rows=max_rows)
+        table.sheet = chosen.title
+        if len(workbook.sheetnames) > 1:
+            table.notices.insert(
+                0,
+                _("Read the sheet “%(sheet)s” (the workbook has %(count)s sheets: %(names)s).")
+                % {
+                    "sheet": chosen.title,
+                    "count": len(workbook.sheetnames),
+                    "names": "、".join(workbook.sheetnames),
+                },
+            )
+        return table
     except UnreadableFile:
         raise
     except Exception as error:  # a broken sheet, found while reading it
@@ -178,6 +225,31 @@ def _workbook_rows(content: bytes) -> Iterator[tuple]:
         ) from error
     finally:
         workbook.close()
+
+
+def _sheet_rows(sheet) -> Iterator[tuple]:
+    # Read-only mode trusts the size the sheet declares (<dimension ref="A1:K3">) and
+    # stops there; programs that write a wrong one would lose rows silently.
+    sheet.reset_dimensions()
+    # Cells, not values: only a cell's type tells a formula (data type "f") from a text
+    # that starts with "=" (an export writes such texts as text cells).
+    for cells in sheet.iter_rows():
+        row = tuple(cell.value for cell in cells)
+        if any(_is_formula(cell) for cell in cells):
+            row = tuple(
+                _formula(cell.value) if _is_formula(cell) else cell.value for cell in cells
+            )
+        yield row
+
+
+def _is_formula(cell) -> bool:
+    return getattr(cell, "data_type", None) == "f" or isinstance(
+        cell.value, ArrayFormula | DataTableFormula
+    )
+
+
+def _formula(cell) -> Formula:
+    return Formula(cell if isinstance(cell, str) else getattr(cell, "text", "") or "=")
 
 
 class _RowTooLong(Exception):
@@ -292,17 +364,77 @@ def table_from_rows(rows: Iterable, *, max_rows: int = MAX_ROWS) -> Table:
             _("The header row has more than %(limit)s columns.") % {"limit": MAX_COLUMNS}
         )
     width = len(header_row)
-    headers, labels = [], {}
+    headers, labels, letters, notices = [], {}, {}, []
+    keys = [header_key(cell) for cell in header_row]
+    if keys.count("date") > 1 and "start_time" not in keys:
+        # 日期 and 时间 both: 时间 (活动时间 …) is then the time of day
+        for index, cell in enumerate(header_row):
+            if keys[index] == "date" and "日期" not in normalise_text(cell):
+                keys[index] = "start_time"
+                break
     for index, cell in enumerate(header_row):
-        key = header_key(cell)
-        if key and key not in labels:
-            labels[key] = normalise_text(cell)
+        key = keys[index]
+        written = clean_text(cell).replace("\n", " ")
+        letter = get_column_letter(index + 1)
+        if key and key not in labels and key not in IGNORED_COLUMNS:
+            labels[key] = written  # the header as the user wrote it: "避免损失(元)"
+            letters[key] = letter
             headers.append(key)
-        else:
-            # an unknown (or repeated) column, named as written or by its letter
-            name = normalise_text(cell)[:_SHARED_TEXT_CHARS]
-            headers.append("?" + (name or _column_name(index)))
-    table = Table(headers=headers, labels=labels)
+            continue
+        # an unknown, repeated or ignored column, named as written or by its letter
+        name = normalise_text(cell)[:_SHARED_TEXT_CHARS]
+        headers.append("?" + (name or _column_name(index)))
+        if key in IGNORED_COLUMNS:
+            notices.append(
+                _("Column %(letter)s “%(header)s” holds row numbers; it is not imported.")
+                % {"letter": letter, "header": written}
+            )
+        elif key:
+            notices.append(
+                _(
+                    "Column %(letter)s “%(header)s” names “%(column)s” again (column "
+                    "%(first)s is read); its figures are not imported."
+                )
+                % {
+                    "letter": letter,
+                    "header": written,
+                    "column": labels[key],
+                    "first": letters[key],
+                }
+            )
+        elif name in EXPORT_ONLY_HEADERS:
+            notices.append(
+                _(
+                    "Column %(letter)s “%(header)s” is written by our export (who created or "
+                    "approved an event); an import does not change it."
+                )
+                % {"letter": letter, "header": written}
+            )
+        elif written:
+            suggestion = suggest_header(cell)
+            notices.append(
+                (
+                    _(
+                        "Column %(letter)s “%(header)s” is not a column we know, so its "
+                        "figures are not imported (did you mean “%(suggestion)s”?)."
+                    )
+                    if suggestion
+                    else _(
+                        "Column %(letter)s “%(header)s” is not a column we know, so its "
+                        "figures are not imported."
+                    )
+                )
+                % {"letter": letter, "header": written, "suggestion": suggestion}
+            )
+    if "status" in labels:
+        notices.append(
+            _(
+                "Column %(letter)s “%(header)s” (the status) is read only: an import never "
+                "changes an event's status; it is not imported."
+            )
+            % {"letter": letters["status"], "header": labels["status"]}
+        )
+    table = Table(headers=headers, labels=labels, letters=letters, notices=notices)
     extra_columns, shared = set(), {}
     for number, row in itertools.chain(above[start + 1 :], numbered):
         if number > MAX_SHEET_LINES:
@@ -311,9 +443,16 @@ def table_from_rows(rows: Iterable, *, max_rows: int = MAX_ROWS) -> Table:
             )
         if all(map(_blank, row)):
             continue  # blank rows between (or after) the events are layout, not data
+        first = next((cell for cell in row if not _blank(cell)), "")
+        if isinstance(first, str) and _TOTAL_ROW.match("".join(first.split())):
+            table.notices.append(
+                _("Row %(row)s (“%(label)s”) adds up the rows above; it is not imported.")
+                % {"row": number, "label": first.strip()}
+            )
+            continue
         if len(table.rows) + len(table.rejected) >= max_rows:
             raise TooManyRows(max_rows)
-        problem = _oversized(row, table)
+        problem = _oversized(row, table) or _formula_in(row, table)
         if problem:
             table.rejected.append((number, *problem))
             continue
@@ -330,6 +469,11 @@ def table_from_rows(rows: Iterable, *, max_rows: int = MAX_ROWS) -> Table:
         )
         table.lines.append(number)
     table.headers += ["?" + _column_name(index) for index in sorted(extra_columns)]
+    table.notices += [
+        _("Column %(letter)s has figures but no header; they are not imported.")
+        % {"letter": get_column_letter(index + 1)}
+        for index in sorted(extra_columns)
+    ]
     table.rows = [row + (None,) * len(extra_columns) for row in table.rows]
     return table
 
@@ -370,6 +514,29 @@ def _oversized(row, table: Table) -> tuple[str, str, str] | None:
                 % {"count": f"{len(normalise_text(cell)):,}", "column": name, "limit": limit},
             )
     return None
+
+
+def _formula_in(row, table: Table) -> tuple[str, str, str] | None:
+    """(column key, column as named, why) for the first formula among the row's cells."""
+    for index, cell in enumerate(row[: len(table.headers)]):
+        if isinstance(cell, Formula):
+            key = table.headers[index]
+            name = table.labels.get(key) or key.lstrip("?")
+            return (
+                key,
+                name,
+                _(
+                    "this cell is a formula (%(formula)s); formulas are not imported: "
+                    "copy the column and paste the values instead"
+                )
+                % {"formula": cell[:40]},
+            )
+    return None
+
+
+def required_headers(keys) -> str:
+    """Required columns as a ledger names them ("场所名称、辖区"), never by internal key."""
+    return "、".join(CHINESE_HEADERS.get(key, key) for key in keys)
 
 
 def _column_name(index: int) -> str:

@@ -38,6 +38,9 @@ from .cells import (
     FORMAT_LABELS,
     VENUE_TYPE_LABELS,
     CellError,
+    clean_text,
+    closest,
+    name_key,
     normalise_text,
     parse_audience,
     parse_choice,
@@ -132,6 +135,8 @@ class OutreachEventResource(resources.ModelResource):
     attendance_method = fields.Field(attribute="attendance_method", column_name="attendance_method")
     team = fields.Field(attribute="team__name", column_name="team")
     notes = fields.Field(attribute="notes", column_name="notes")
+    # Exported so a ledger shows it; an import reads it as a notice, never writes it.
+    status = fields.Field(attribute="status", column_name="status", readonly=True)
 
     class Meta:
         model = OutreachEvent
@@ -148,6 +153,7 @@ class OutreachEventResource(resources.ModelResource):
             "audience",
             *LEDGER_COUNTS,
             *OPTIONAL_FIGURES,
+            "status",
             "team",
             "notes",
         )
@@ -170,8 +176,10 @@ class OutreachEventResource(resources.ModelResource):
         progress=None,
         duplicate_ids: set[str] | None = None,
         header_labels: dict[str, str] | None = None,
+        existing_slots: "ExistingSlots | None" = None,
     ):
         super().__init__()
+        self.existing_slots = existing_slots
         self.user = user
         self.header_labels = header_labels or {}
         self.duplicate_ids = duplicate_ids or set()
@@ -208,10 +216,11 @@ class OutreachEventResource(resources.ModelResource):
     # --- import --------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
         self._campaigns = {}
-        for campaign in Campaign.objects.all():
+        for campaign in Campaign.objects.order_by("-start_date", "name"):
+            self._campaigns.setdefault(name_key(campaign.name), campaign)
+        for campaign in Campaign.objects.all():  # a slug names one campaign, before names
             self._campaigns[campaign.slug.casefold()] = campaign
-            self._campaigns[normalise_text(campaign.name).casefold()] = campaign
-        self._teams = {normalise_text(t.name).casefold(): t for t in Team.objects.all()}
+        self._teams = {name_key(t.name): t for t in Team.objects.all()}
         self._venues = {self._venue_key(v.name, v.district): v for v in Venue.objects.all()}
         if self.user is not None and not permissions.is_manager(self.user):
             self.allowed_team_ids = set(
@@ -254,10 +263,15 @@ class OutreachEventResource(resources.ModelResource):
             (
                 "campaign",
                 self._campaigns,
-                _("no campaign called “%(name)s”"),
+                _("no campaign called “%(name)s”; the campaigns are: %(known)s"),
                 _("the campaign is missing"),
             ),
-            ("team", self._teams, _("no team called “%(name)s”"), _("the team is missing")),
+            (
+                "team",
+                self._teams,
+                _("no team called “%(name)s”; the teams are: %(known)s"),
+                _("the team is missing"),
+            ),
         ):
             clean[column] = self._named(
                 row, column, by_name, errors, unknown=unknown, missing=missing
@@ -294,7 +308,7 @@ class OutreachEventResource(resources.ModelResource):
         if "money_protected_yuan" in present:
             clean["money_protected_yuan"] = read("money_protected_yuan", parse_yuan)
         if "partners" in present:
-            clean["partners"] = normalise_text(row.get("partners"))
+            clean["partners"] = clean_text(row.get("partners")).replace("\n", " ")
         if "attendance_method" in present and normalise_text(row.get("attendance_method")):
             clean["attendance_method"] = read(
                 "attendance_method",
@@ -305,10 +319,10 @@ class OutreachEventResource(resources.ModelResource):
                     what=_("way of counting attendance"),
                 ),
             )
-        clean["notes"] = normalise_text(row.get("notes"))
+        clean["notes"] = clean_text(row.get("notes"))
 
-        venue_name = normalise_text(row.get("venue_name"))
-        district = normalise_text(row.get("district"))
+        venue_name = clean_text(row.get("venue_name")).replace("\n", " ")
+        district = venue_district(row.get("district"))
         if not venue_name:
             errors["venue_name"] = _("the venue name is missing")
         if not district:
@@ -324,17 +338,66 @@ class OutreachEventResource(resources.ModelResource):
             ends_at=ends_at,
             venue=self._venue(venue_name, district, venue_type),
         )
+        if self.existing_slots is not None and external_id not in self._events_by_id:
+            other = self.existing_slots.get(
+                clean["campaign"].pk,
+                clean["venue"].pk,
+                _site_time(starts_at).date(),
+                with_id=bool(external_id),
+            )
+            if other:
+                raise ValidationError(
+                    {
+                        "": _(
+                            "possible duplicate: “%(campaign)s” already has an event at "
+                            "%(venue)s on %(day)s (%(other)s); if this is another event, "
+                            "tick “Import possible duplicates too” and upload again"
+                        )
+                        % {
+                            "campaign": clean["campaign"].name,
+                            "venue": venue_name,
+                            "day": _chinese_day(_site_time(starts_at).date()),
+                            "other": other,
+                        }
+                    }
+                )
         row["_clean"] = clean
 
-    @staticmethod
-    def _named(row, column, known, errors, *, unknown, missing):
-        """The campaign or team the cell names (case folded), or None with the error
-        recorded: `unknown` names what the cell says, `missing` is for an empty cell."""
-        name = normalise_text(row.get(column))
-        found = known.get(name.casefold())
-        if found is None:
-            errors[column] = unknown % {"name": name} if name else missing
+    def _named(self, row, column, known, errors, *, unknown, missing):
+        """The campaign or team the cell names (width, case, spaces and quotes such as
+        《》 ignored), or None with the error recorded: `unknown` names what the cell says
+        and lists the valid names, with the closest first; `missing` is for an empty cell."""
+        name = clean_text(row.get(column)).replace("\n", " ")
+        found = known.get(name_key(name)) or known.get(normalise_text(name).casefold())
+        allowed = self.allowed_team_ids
+
+        def listed(known) -> list[str]:
+            """The names a user may use: a coordinator's own teams and their campaigns."""
+            items = {item.pk: item for item in known.values()}.values()
+            if allowed is not None:
+                items = [
+                    item
+                    for item in items
+                    if (item.pk in allowed if column == "team" else self._takes_part(item.pk))
+                ]
+            return sorted(item.name for item in items)
+
+        if found is None and not name:
+            errors[column] = missing
+        elif found is None:
+            names = listed(known)
+            suggestion = closest(name_key(name), {name_key(n): n for n in names})
+            message = unknown % {"name": name, "known": "、".join(names[:20])}
+            if suggestion:
+                message = _("%(message)s (did you mean “%(suggestion)s”?)") % {
+                    "message": message,
+                    "suggestion": known[suggestion].name,
+                }
+            errors[column] = message
         return found
+
+    def _takes_part(self, campaign_id: int) -> bool:
+        return any(c == campaign_id and t in self.allowed_team_ids for c, t in self._campaign_teams)
 
     @staticmethod
     def _venue_key(name, district) -> tuple[str, str]:
@@ -499,6 +562,55 @@ class OutreachEventResource(resources.ModelResource):
                     for field, messages in error.message_dict.items()
                 }
             ) from None
+
+
+def venue_district(value) -> str:
+    """The district a cell names, as venues record it (the one place districts are
+    matched: spaces and full-width forms folded)."""
+    return normalise_text(value)
+
+
+class ExistingSlots:
+    """Existing events by (campaign, venue, day), read once when a row with a new id
+    first needs them: such a row at an existing event's campaign, venue and day is a
+    possible duplicate. Events whose ids the file itself has are left out (a re-import,
+    or this import's own rows)."""
+
+    def __init__(self, file_ids):
+        self._file_ids = {normalise_text(value) for value in file_ids} - {""}
+        self._slots = None
+
+    def get(
+        self, campaign_id: int, venue_id: int, day: datetime.date, *, with_id: bool
+    ) -> str | None:
+        """How to name the event at that slot ("id JN-7" or "event #12"), or None. A row
+        without an id is matched to an id-less event there (an update, not a duplicate),
+        so it is a possible duplicate only where every event of the slot has an id."""
+        if self._slots is None:
+            self._slots = {}
+            events = OutreachEvent.objects.values_list(
+                "pk", "campaign_id", "venue_id", "starts_at", "external_id"
+            )
+            for pk, campaign, venue, starts_at, external_id in events.iterator(2000):
+                if external_id in self._file_ids:
+                    continue
+                key = (campaign, venue, _site_time(starts_at).date())
+                name, idless = self._slots.get(key, (None, False))
+                self._slots[key] = (
+                    name
+                    or (
+                        _("id %(id)s") % {"id": external_id}
+                        if external_id
+                        else _("event #%(pk)s") % {"pk": pk}
+                    ),
+                    idless or not external_id,
+                )
+        name, idless = self._slots.get((campaign_id, venue_id, day), (None, False))
+        return name if with_id or not idless else None
+
+
+def _chinese_day(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _site_time(moment: datetime.datetime) -> datetime.datetime:

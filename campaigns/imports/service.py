@@ -22,9 +22,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob
-from .cells import REQUIRED_COLUMNS, normalise_text
-from .reading import MAX_ROWS, Table, TooManyRows, UnreadableFile, read_table
-from .resource import OutreachEventResource, log_import_result
+from .cells import CHINESE_HEADERS, REQUIRED_COLUMNS, normalise_text
+from .reading import (
+    MAX_ROWS,
+    Table,
+    TooManyRows,
+    UnreadableFile,
+    read_table,
+    required_headers,
+)
+from .resource import ExistingSlots, OutreachEventResource, log_import_result
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +47,8 @@ class RowProblem:
     row: int  # line in the spreadsheet, as the user's spreadsheet program numbers it
     column: str  # the column's key (e.g. "attendance"), or "" for the whole row
     message: str
-    header: str = ""  # the column's header as the file names it (e.g. "参与人数")
+    header: str = ""  # the column's header as the file names it (e.g. "避免损失(元)")
+    letter: str = ""  # the column's letter as the spreadsheet shows it (e.g. "L")
 
 
 @dataclass
@@ -52,6 +60,8 @@ class ImportReport:
     saved: bool = False
     problems: list = field(default_factory=list)
     unknown_columns: list = field(default_factory=list)
+    notices: list = field(default_factory=list)  # rows and columns read but not imported
+    sheet: str = ""  # the workbook's sheet that was read
 
     @property
     def ok(self) -> bool:
@@ -116,18 +126,24 @@ def import_table(
     user=None,
     dry_run: bool = False,
     skip_invalid: bool = False,
+    allow_duplicates: bool = False,
     progress=None,
 ) -> ImportReport:
     """Validate the whole table first; save only when every row is valid, or, when the
-    user asks, only the valid rows. A dry run saves nothing and reports what would happen."""
-    report = ImportReport(unknown_columns=table.unknown_columns)
+    user asks, only the valid rows. A dry run saves nothing and reports what would happen.
+    A row with a new id at an existing event's campaign, day and venue is refused as a
+    possible duplicate unless allow_duplicates."""
+    report = ImportReport(
+        unknown_columns=table.unknown_columns, notices=list(table.notices), sheet=table.sheet
+    )
     missing = [column for column in REQUIRED_COLUMNS if column not in table.headers]
     if missing:
         report.problems.append(
             RowProblem(
                 1,
-                ", ".join(missing),
-                _("Required columns are missing: %(columns)s") % {"columns": ", ".join(missing)},
+                "",
+                _("Required columns are missing: %(columns)s")
+                % {"columns": required_headers(missing)},
             )
         )
         return report
@@ -136,19 +152,21 @@ def import_table(
         return report
     # rows too large to read (reading.MAX_CELL_CHARS, MAX_COLUMNS) are invalid rows
     report.problems.extend(
-        RowProblem(line, column, message, header)
+        RowProblem(line, column, message, header, table.letters.get(column, ""))
         for line, column, header, message in table.rejected
     )
 
     def problem(index: int, column: str, message) -> RowProblem:
         """index: the row's place in the table, counted from 1 as import-export does."""
         line = table.lines[index - 1]
-        return RowProblem(line, column, str(message), table.labels.get(column, column))
+        header = table.labels.get(column) or CHINESE_HEADERS.get(column, "")
+        return RowProblem(line, column, str(message), header, table.letters.get(column, ""))
 
     # One pass, in chunks so memory stays flat: rows are validated and written in
     # batches inside one transaction, rolled back when any row is invalid (unless the user
     # asked to skip those rows) or when this is only a dry run.
     duplicate_ids = duplicated_ids(table)
+    slots = None if allow_duplicates else ExistingSlots(table.column("external_id"))
     invalid_rows, failed = set(), False
     with transaction.atomic():
         for offset in range(0, len(table), IMPORT_CHUNK_ROWS):
@@ -160,6 +178,7 @@ def import_table(
                 progress=progress,
                 duplicate_ids=duplicate_ids,
                 header_labels=table.labels,
+                existing_slots=slots,
             )
             result = resource.import_data(
                 chunk, dry_run=False, use_transactions=False, retain_instance_in_row_result=True
@@ -339,13 +358,20 @@ def run_import(job_id: int) -> None:
                 "invalid": report.invalid,
                 "saved": report.saved,
                 "problems": [
-                    [p.row, p.header or p.column, str(p.message)] for p in report.problems[:500]
+                    [p.row, _column_named(p), str(p.message)] for p in report.problems[:500]
                 ],
+                "notices": [str(notice) for notice in report.notices[:100]],
             }
             transaction.on_commit(lambda: storage.delete(name))
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "report", "finished_at"])
     cache.set(key, 100, 24 * 3600)
+
+
+def _column_named(problem: RowProblem) -> str:
+    """ "第 L 列 避免损失(元)": the column's letter and its header as the file names it."""
+    letter = _("column %(letter)s") % {"letter": problem.letter} if problem.letter else ""
+    return " ".join(part for part in (letter, problem.header) if part)
 
 
 def import_progress(job) -> int:

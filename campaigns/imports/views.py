@@ -21,6 +21,14 @@ class ImportForm(forms.Form):
     skip_invalid = forms.BooleanField(
         label=_("Import the valid rows even if some rows are invalid"), required=False
     )
+    allow_duplicates = forms.BooleanField(
+        label=_("Import possible duplicates too"),
+        help_text=_(
+            "A row with a new id at a campaign, day and venue that already has an event is "
+            "held back as a possible duplicate unless this is ticked."
+        ),
+        required=False,
+    )
 
 
 def import_view(request):
@@ -52,12 +60,19 @@ def import_view(request):
                 rows=len(table),
             )
             return redirect("campaigns_events:import_job", job.pk)
-        report = service.import_table(table, filename=upload.name, user=request.user, dry_run=True)
+        report = service.import_table(
+            table,
+            filename=upload.name,
+            user=request.user,
+            dry_run=True,
+            allow_duplicates=form.cleaned_data["allow_duplicates"],
+        )
         token = service.store_preview(content)
         request.session[SESSION_KEY] = {
             "token": token,
             "name": upload.name,
             "skip_invalid": form.cleaned_data["skip_invalid"],
+            "allow_duplicates": form.cleaned_data["allow_duplicates"],
         }
         context.update(
             report=report,
@@ -78,6 +93,7 @@ def _confirm(request):
         filename=pending["name"],
         user=request.user,
         skip_invalid=pending["skip_invalid"],
+        allow_duplicates=pending.get("allow_duplicates", False),
     )
     if report.saved:
         messages.success(

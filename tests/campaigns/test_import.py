@@ -222,7 +222,9 @@ def test_oversized_files_are_refused(db, monkeypatch):
 def test_missing_columns_are_named_and_header_only_files_explained(world):
     report = import_events(content="日期,场所名称\n2026-05-01,x\n".encode(), filename="e.csv")
     assert not report.saved
-    assert "campaign" in report.problems[0].message and "team" in report.problems[0].message
+    # named as a ledger names them, never by internal key (issue 14)
+    message = report.problems[0].message
+    assert "宣传活动" in message and "单位" in message and "campaign" not in message
     report = import_events(content=(HEADER_ZH + "\n").encode(), filename="e.csv")
     assert not report.saved and "no events" in report.problems[0].message
 

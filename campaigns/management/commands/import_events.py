@@ -27,9 +27,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Save the valid rows even if some rows are invalid.",
         )
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="Import rows at an existing event's campaign, day and venue too.",
+        )
         parser.add_argument("--user", help="Import as this user (their teams only).")
 
-    def handle(self, *args, path: Path, dry_run: bool, skip_invalid: bool, user, **options):
+    def handle(
+        self,
+        *args,
+        path: Path,
+        dry_run: bool,
+        skip_invalid: bool,
+        user,
+        allow_duplicates: bool = False,
+        **options,
+    ):
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
@@ -43,13 +57,14 @@ class Command(BaseCommand):
                 user=account,
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
+                allow_duplicates=allow_duplicates,
             )
         except (OSError, UnreadableFile) as error:
             self.stderr.write(f"{path}: {error}")
             sys.exit(2)
 
-        for column in report.unknown_columns:
-            self.stdout.write(f"Ignored unknown column: {column}")
+        for notice in report.notices:  # the sheet read; columns and 合计 rows left out
+            self.stdout.write(str(notice))
         for problem in report.problems:
             where = f"row {problem.row}" + (f", column {problem.column}" if problem.column else "")
             self.stdout.write(f"{where}: {problem.message}")
