@@ -236,9 +236,7 @@ def _sheet_rows(sheet) -> Iterator[tuple]:
     for cells in sheet.iter_rows():
         row = tuple(cell.value for cell in cells)
         if any(_is_formula(cell) for cell in cells):
-            row = tuple(
-                _formula(cell.value) if _is_formula(cell) else cell.value for cell in cells
-            )
+            row = tuple(_formula(cell.value) if _is_formula(cell) else cell.value for cell in cells)
         yield row
 
 
