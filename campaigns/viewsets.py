@@ -32,15 +32,16 @@ from wagtail.admin.widgets.button import Button
 
 from core.ids import parse_id
 
-from . import history, permissions, selectors, workflow
+from . import history, permissions, places, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import events_to_csv, events_to_xlsx
-from .forms import CampaignForm, OutreachEventForm, ReviewForm
+from .forms import CampaignForm, MergeVenuesForm, OutreachEventForm, ReviewForm, VenueForm
 from .imports.resource import OutreachEventResource
 from .imports.views import import_job_view, import_view
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
+    District,
     EventStatus,
     OutreachEvent,
     Team,
@@ -151,7 +152,11 @@ MORE_EVENT_COLUMNS = (
 
 class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("venue", "team", "campaign")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("venue", "venue__district", "team", "campaign")
+        )
 
     @property
     def all_figures(self) -> bool:
@@ -446,7 +451,9 @@ def export_events_view(request):
     """CSV or XLSX of the events the user can see, narrowed by the list's filters."""
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    events = permissions.visible_events(request.user).select_related("campaign", "team", "venue")
+    events = permissions.visible_events(request.user).select_related(
+        "campaign", "team", "venue", "venue__district"
+    )
     for name in ("status", "format", "campaign", "team"):
         values = [v for v in request.GET.getlist(name) if v]
         if name in ("campaign", "team"):  # ids past bigint raise only when the query runs
@@ -479,6 +486,7 @@ EVENT_PANELS = [
         [
             FieldRowPanel([FieldPanel("campaign"), FieldPanel("team")]),
             FieldPanel("venue"),
+            FieldPanel("confirm_same_day"),  # only for a second event there that day
             FieldRowPanel(
                 [
                     FieldPanel("starts_at", widget=NativeDateTimeInput),
@@ -639,10 +647,23 @@ class TeamViewSet(ScopedModelViewSet):
 
 
 class VenueEditView(generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if permissions.can_merge_venues(self.request.user):
+            buttons.append(
+                Button(
+                    _("Merge with another venue"),
+                    url=reverse("campaigns_venues:merge", args=[self.object.pk]),
+                    icon_name="resubmit",
+                )
+            )
+        return buttons
+
     def save_instance(self):
-        before = Venue.objects.filter(pk=self.object.pk).values("venue_type", "district").get()
+        before = Venue.objects.filter(pk=self.object.pk).values("venue_type", "district_id").get()
         venue = super().save_instance()
-        if before != {"venue_type": venue.venue_type, "district": venue.district}:
+        if before != {"venue_type": venue.venue_type, "district_id": venue.district_id}:
             moved = selectors.approved_events_by_team_at(venue=venue)
             if moved:  # never silently: say whose official figures moved
                 teams = "、".join(
@@ -657,10 +678,39 @@ class VenueEditView(generic.EditView):
         return venue
 
 
+def merge_venue_view(request, pk):
+    """A manager merges two venues that are one place: choose the other, and which to
+    keep; the other's events move (campaigns.places.merge_venues). Anyone else: 403."""
+    if not permissions.can_merge_venues(request.user):
+        raise PermissionDenied
+    venue = get_object_or_404(Venue.objects.select_related("district"), pk=pk)
+    form = MergeVenuesForm(request.POST or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        keep, other = form.venues()
+        gone = str(other)
+        moved = places.merge_venues(keep=keep, other=other, user=request.user)
+        messages.success(
+            request,
+            gettext("Merged “%(gone)s” into “%(kept)s”: %(count)s events moved.")
+            % {"gone": gone, "kept": keep, "count": moved},
+        )
+        return redirect("campaigns_venues:edit", keep.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/admin/venue_merge.html",
+        {
+            "venue": venue,
+            "form": form,
+            "page_title": _("Merge venues"),
+            "events": venue.events.count(),
+        },
+    )
+
+
 class VenueViewSet(ScopedModelViewSet):
     """The shared directory of places (see campaigns.permissions): listed to every
     campaign role; edited only where no other team's events use the venue; its usage
-    (which events, of every team) for managers only."""
+    (which events, of every team) for managers only; merging two for managers."""
 
     model = Venue
     scope = staticmethod(permissions.visible_venues)
@@ -677,6 +727,28 @@ class VenueViewSet(ScopedModelViewSet):
         self.delete_view_class = scoped(generic.DeleteView, permissions.editable_venues)
         self.history_view_class = scoped(generic.HistoryView, permissions.venue_usage_visible)
         self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("VenueForm", (VenueForm, form_class), {})
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("merge/<int:pk>/", merge_venue_view, name="merge"),
+        ]
+
+
+class DistrictViewSet(ScopedModelViewSet):
+    """The centre's administrative areas, kept by the managers (a renamed district keeps
+    its reach figures, campaigns.signals)."""
+
+    model = District
+    scope = staticmethod(permissions.managed_districts)
+    icon = "globe"
+    name = "campaigns_districts"
+    form_fields = ["name", "aliases", "is_active", "order"]
+    list_display = ["name", "aliases", "is_active", "order"]
+    search_fields = ["name", "aliases"]
 
 
 class TrackedLinkViewSet(ScopedModelViewSet):
@@ -700,4 +772,11 @@ class CampaignsViewSetGroup(ViewSetGroup):
     menu_label = _("Campaigns")
     menu_icon = "flag"
     menu_order = 150
-    items = (OutreachEventViewSet, CampaignViewSet, TeamViewSet, VenueViewSet, TrackedLinkViewSet)
+    items = (
+        OutreachEventViewSet,
+        CampaignViewSet,
+        TeamViewSet,
+        VenueViewSet,
+        DistrictViewSet,
+        TrackedLinkViewSet,
+    )

@@ -6,6 +6,8 @@ import factory
 import wagtail_factories
 from wagtail.models import Locale
 
+from campaigns.models import District
+from campaigns.places import find_district
 from core.models import HomePage
 from materials import models
 
@@ -153,13 +155,34 @@ class CampaignFactory(factory.django.DjangoModelFactory):
             self.teams.set(extracted)
 
 
+def district_named(name: str):
+    """The managed district this spelling means (江南 is 江南区), made if there is none."""
+    return find_district(name) or District.objects.create(name=name)
+
+
+class DistrictFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"第{n}区")
+
+    class Meta:
+        model = "campaigns.District"
+        django_get_or_create = ("name",)
+
+
 class VenueFactory(factory.django.DjangoModelFactory):
+    """``district`` may be given as text, as tests and ledgers write it: "江南区"."""
+
     name = factory.Sequence(lambda n: f"场所{n}")
     venue_type = "market"
     district = "江南区"
 
     class Meta:
         model = "campaigns.Venue"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("district"), str):
+            kwargs["district"] = district_named(kwargs["district"])
+        return kwargs
 
 
 def reached(attendance, *, elders=0, students=0, general_public=0, **figures) -> dict:

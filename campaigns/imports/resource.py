@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from .. import history, permissions
+from .. import history, permissions, places
 from ..models import (
     Campaign,
     EventFormat,
@@ -28,7 +28,6 @@ from ..models import (
     Team,
     Venue,
     VenueType,
-    normalise_venue_name,
 )
 from ..reach import LEDGER_COUNTS
 from .cells import (
@@ -111,7 +110,7 @@ class OutreachEventResource(resources.ModelResource):
     end_time = fields.Field(column_name="end_time")
     venue_name = fields.Field(attribute="venue__name", column_name="venue_name")
     venue_type = fields.Field(attribute="venue__venue_type", column_name="venue_type")
-    district = fields.Field(attribute="venue__district", column_name="district")
+    district = fields.Field(attribute="venue__district__name", column_name="district")
     format = fields.Field(attribute="format", column_name="format")
     audience = fields.Field(attribute="audience_groups", column_name="audience")
     attendance = fields.Field(attribute="attendance", column_name="attendance")
@@ -209,7 +208,12 @@ class OutreachEventResource(resources.ModelResource):
             self._campaigns[campaign.slug.casefold()] = campaign
             self._campaigns[normalise_text(campaign.name).casefold()] = campaign
         self._teams = {normalise_text(t.name).casefold(): t for t in Team.objects.all()}
-        self._venues = {self._venue_key(v.name, v.district): v for v in Venue.objects.all()}
+        # Districts from the managed list (江南 is 江南区); venues matched tolerantly
+        # (places.venue_key), the oldest of two that already match.
+        self._districts = places.district_lookup()
+        self._venues = {}
+        for venue in Venue.objects.select_related("district").order_by("pk"):
+            self._venues.setdefault((venue.name_key, venue.district_id), venue)
         if self.user is not None and not permissions.is_manager(self.user):
             self.allowed_team_ids = set(
                 permissions.teams_of(self.user).values_list("pk", flat=True)
@@ -295,11 +299,17 @@ class OutreachEventResource(resources.ModelResource):
         clean["notes"] = normalise_text(row.get("notes"))
 
         venue_name = normalise_text(row.get("venue_name"))
-        district = normalise_text(row.get("district"))
+        district_text = normalise_text(row.get("district"))
+        district = places.find_district(district_text, self._districts)
         if not venue_name:
             errors["venue_name"] = _("the venue name is missing")
-        if not district:
+        if not district_text:
             errors["district"] = _("the district is missing")
+        elif district is None:
+            errors["district"] = _(
+                "no district called “%(name)s” (the districts are %(known)s; a manager "
+                "adds districts)"
+            ) % {"name": district_text, "known": self._district_names()}
         if errors:
             raise ValidationError(errors)
 
@@ -323,11 +333,16 @@ class OutreachEventResource(resources.ModelResource):
             errors[column] = unknown % {"name": name} if name else missing
         return found
 
+    def _district_names(self) -> str:
+        names = sorted({(d.order, d.name) for d in self._districts.values() if d.is_active})
+        return "、".join(name for _order, name in names)
+
     @staticmethod
-    def _venue_key(name, district) -> tuple[str, str]:
-        """Names compared as the file's cells are read: full-width forms folded, so
-        "工商银行（江南支行）" typed in the admin is the same venue in a spreadsheet."""
-        return (normalise_venue_name(normalise_text(name)), normalise_text(district))
+    def _venue_key(name, district) -> tuple[str, int]:
+        """Names compared tolerantly (places.venue_key): full-width or half-width
+        brackets, spaces and the district in the name set aside, so "工商银行（江南支行）"
+        typed in the admin is "江南区工商银行(江南支行)" in a spreadsheet."""
+        return (places.venue_key(normalise_text(name), district), district.pk)
 
     def _venue(self, name, district, venue_type) -> Venue:
         """Venues are reused by name and district; a new one is created once per file."""
