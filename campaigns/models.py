@@ -161,9 +161,9 @@ def district_key(name: str) -> str:
 
 
 def venue_name_key(name: str, district_names=()) -> str:
-    """A venue's name for comparison: full-width and half-width brackets alike, spaces
-    ignored, and the district left off where the name starts with it (江南区工商银行)
-    or ends with it in brackets (工商银行（江南区）)."""
+    """A venue's name for comparison: brackets of either width and spaces ignored
+    (工商银行（江南支行） is 工商银行江南支行), and the district left off where the name
+    starts with it (江南区工商银行) or ends with it in brackets (工商银行（江南区）)."""
     key = _folded(name)
     forms = set()
     for district in district_names:
@@ -180,7 +180,7 @@ def venue_name_key(name: str, district_names=()) -> str:
         if key.startswith(form) and len(key) > len(form) + 1:
             key = key.removeprefix(form)
             break
-    return key
+    return key.replace("(", "").replace(")", "") or key
 
 
 class District(models.Model):

@@ -6,7 +6,7 @@ import re
 import django_filters
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -682,7 +682,8 @@ def merge_venue_view(request, pk):
     """A manager merges two venues that are one place: choose the other, and which to
     keep; the other's events move (campaigns.places.merge_venues). Anyone else: 403."""
     if not permissions.can_merge_venues(request.user):
-        raise PermissionDenied
+        # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
+        return HttpResponseForbidden(gettext("Only a campaign manager may merge venues."))
     venue = get_object_or_404(Venue.objects.select_related("district"), pk=pk)
     form = MergeVenuesForm(request.POST or None, venue=venue)
     if request.method == "POST" and form.is_valid():

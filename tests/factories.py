@@ -128,12 +128,25 @@ class AlertPageFactory(wagtail_factories.PageFactory):
 
 
 # --- campaigns -----------------------------------------------------------------------------
+def district_named(name: str):
+    """The managed district this spelling means (江南 is 江南区), made if there is none."""
+    return find_district(name) or District.objects.create(name=name)
+
+
 class TeamFactory(factory.django.DjangoModelFactory):
+    """A team's district is one of the managed districts (made if missing)."""
+
     name = factory.Sequence(lambda n: f"第{n}反诈中心")
     district = "江南区"
 
     class Meta:
         model = "campaigns.Team"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def managed_district(self, create, extracted, **kwargs):
+        if create and self.district.strip():
+            district_named(self.district)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -153,11 +166,6 @@ class CampaignFactory(factory.django.DjangoModelFactory):
     def teams(self, create, extracted, **kwargs):
         if create and extracted:
             self.teams.set(extracted)
-
-
-def district_named(name: str):
-    """The managed district this spelling means (江南 is 江南区), made if there is none."""
-    return find_district(name) or District.objects.create(name=name)
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):

@@ -51,7 +51,7 @@ def venue_name_key(name, district_names):
         if key.startswith(form) and len(key) > len(form) + 1:
             key = key.removeprefix(form)
             break
-    return key
+    return key.replace("(", "").replace(")", "") or key
 
 
 def make_districts(apps, schema_editor):
