@@ -501,3 +501,27 @@ def test_rebuilt_rollups_key_districts_by_name(world, twins):
     reach.rebuild_reach_rollups()
     keys = set(DailyReach.objects.filter(dimension="district").values_list("key", flat=True))
     assert keys == {"江南区"}
+
+
+def test_the_new_screens_speak_chinese(client, world, twins):
+    client.force_login(world["manager"])
+    merge = client.get(MERGE.format(pk=twins["bank"].pk)).content.decode()
+    for words in ("合并场所", "与之合并的场所", "保留", "本场所", "覆盖数据随之移动"):
+        assert words in merge
+    for english in ("Merge", "Keep", "this venue"):
+        assert f">{english}" not in merge
+    edit = client.get(f"/admin/campaigns/venues/edit/{twins['bank'].pk}/").content.decode()
+    assert "与其他场所合并" in edit
+    districts = client.get("/admin/campaigns/districts/").content.decode()
+    assert "其他写法" in districts and "在用" in districts
+    client.force_login(world["coord_a"])
+    same_day = client.post(
+        NEW_EVENT,
+        event_form_data(
+            world,
+            venue=twins["copy"].pk,
+            starts_at="2026-05-20 19:30",
+            ends_at="2026-05-20 20:30",
+        ),
+    ).content.decode()
+    assert "已有 2 场活动记录" in same_day and "不是重复录入" in same_day
