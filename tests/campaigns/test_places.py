@@ -8,6 +8,8 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
@@ -525,3 +527,66 @@ def test_the_new_screens_speak_chinese(client, world, twins):
         ),
     ).content.decode()
     assert "已有 2 场活动记录" in same_day and "不是重复录入" in same_day
+
+
+# --- The data migration ---------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_makes_one_district_of_two_spellings_and_keeps_the_rollups():
+    before, after = [("campaigns", "0010_not_counted_figures")], [("campaigns", "0011_places")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        team = old.get_model("campaigns", "Team").objects.create(
+            name="江南区反诈中心", district="江南区"
+        )
+        campaign = old.get_model("campaigns", "Campaign").objects.create(
+            name="宣传月", slug="month", start_date="2026-05-01", end_date="2026-05-31"
+        )
+        Venue = old.get_model("campaigns", "Venue")
+        market = Venue.objects.create(
+            name="东门菜市场", name_key="东门菜市场", venue_type="market", district="江南"
+        )
+        bank = Venue.objects.create(
+            name="江南区工商银行（江南支行）",
+            name_key="江南区工商银行（江南支行）",
+            venue_type="bank",
+            district="江南区",
+        )
+        hexi = Venue.objects.create(
+            name="河西综合市场", name_key="河西综合市场", venue_type="market", district="河西区 "
+        )
+        DailyReach = old.get_model("campaigns", "DailyReach")
+        for key, attendance in (("江南", 10), ("江南区", 20), ("河西区 ", 5)):
+            DailyReach.objects.create(
+                day="2026-05-02",
+                campaign=campaign,
+                team=team,
+                dimension="district",
+                key=key,
+                events=1,
+                attendance=attendance,
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        new = executor.loader.project_state(after).apps
+        District = new.get_model("campaigns", "District")
+        assert sorted(District.objects.values_list("name", "aliases")) == [
+            ("江南区", "江南"),
+            ("河西区", ""),
+        ]
+        Venue = new.get_model("campaigns", "Venue")
+        districts = dict(Venue.objects.values_list("pk", "district__name"))
+        assert districts == {market.pk: "江南区", bank.pk: "江南区", hexi.pk: "河西区"}
+        assert Venue.objects.get(pk=bank.pk).name == "江南区工商银行（江南支行）"
+        assert Venue.objects.get(pk=bank.pk).name_key == venue_name_key(
+            "工商银行(江南支行)", ["江南区"]
+        )
+        rows = new.get_model("campaigns", "DailyReach").objects.filter(dimension="district")
+        assert sorted(rows.values_list("key", "events", "attendance")) == [
+            ("江南区", 2, 30),
+            ("河西区", 1, 5),
+        ]
+    finally:
+        MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
