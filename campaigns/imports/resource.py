@@ -269,6 +269,11 @@ class OutreachEventResource(resources.ModelResource):
             errors["team"] = _("you cannot record events for “%(team)s”") % {"team": team.name}
 
         day = read("date", parse_date)
+        if self._routine(row) and clean["team"] is not None and day is not None:
+            # 日常宣传, or no campaign at all: the team's routine work of that year.
+            errors.pop("campaign", None)
+            clean["campaign"] = places.standing_campaign(clean["team"], day.year)
+            self._campaign_teams.add((clean["campaign"].pk, clean["team"].pk))
         start = read("start_time", parse_time)
         end = read("end_time", parse_time)
         venue_type = read(
@@ -322,6 +327,13 @@ class OutreachEventResource(resources.ModelResource):
             venue=self._venue(venue_name, district, venue_type),
         )
         row["_clean"] = clean
+
+    def _routine(self, row) -> bool:
+        """The campaign cell is empty or says 日常宣传 (and names no campaign itself)."""
+        name = normalise_text(row.get("campaign"))
+        if name.casefold() in self._campaigns:
+            return False
+        return name in ("", "日常宣传", "日常", "无", "—", "-")
 
     @staticmethod
     def _named(row, column, known, errors, *, unknown, missing):

@@ -590,3 +590,15 @@ def test_the_migration_makes_one_district_of_two_spellings_and_keeps_the_rollups
         ]
     finally:
         MigrationExecutor(connection).migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_a_ledger_row_without_a_campaign_is_the_teams_routine_work(world):
+    content = ledger(
+        world,
+        ",2026-05-02,9:00,幸福里社区,社区,江南区,讲座,35,{team}",
+        "日常宣传,2026-06-03,9:00,幸福里社区,社区,江南区,讲座,15,{team}",
+    )
+    report = import_events(content=content, filename="台账.csv", user=world["manager"])
+    assert report.ok and report.saved, [p.message for p in report.problems]
+    routine = places.standing_campaign(world["team_a"], 2026)
+    assert sorted(routine.events.values_list("attendance", flat=True)) == [15, 35]
