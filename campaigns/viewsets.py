@@ -739,6 +739,25 @@ class VenueViewSet(ScopedModelViewSet):
         ]
 
 
+class DistrictDeleteView(generic.DeleteView):
+    """A district its venues still name is not deleted (they would lose their district):
+    said in words, not a server error."""
+
+    def form_valid(self, form):
+        venues = self.object.venues.count()
+        if venues:
+            messages.error(
+                self.request,
+                gettext(
+                    "“%(district)s” is the district of %(count)s venues: move them to another "
+                    "district, or mark this one as no longer in use, before deleting it."
+                )
+                % {"district": self.object.name, "count": venues},
+            )
+            return redirect("campaigns_districts:edit", self.object.pk)
+        return super().form_valid(form)
+
+
 class DistrictViewSet(ScopedModelViewSet):
     """The centre's administrative areas, kept by the managers (a renamed district keeps
     its reach figures, campaigns.signals)."""
@@ -750,6 +769,7 @@ class DistrictViewSet(ScopedModelViewSet):
     form_fields = ["name", "aliases", "is_active", "order"]
     list_display = ["name", "aliases", "is_active", "order"]
     search_fields = ["name", "aliases"]
+    delete_view_class = DistrictDeleteView
 
 
 class TrackedLinkViewSet(ScopedModelViewSet):

@@ -602,3 +602,15 @@ def test_a_ledger_row_without_a_campaign_is_the_teams_routine_work(world):
     assert report.ok and report.saved, [p.message for p in report.problems]
     routine = places.standing_campaign(world["team_a"], 2026)
     assert sorted(routine.events.values_list("attendance", flat=True)) == [15, 35]
+
+
+def test_a_district_with_venues_is_not_deleted_and_nothing_breaks(client, world):
+    jiangnan = factories.district_named("江南区")
+    assert jiangnan.venues.exists()
+    client.force_login(world["manager"])
+    url = f"/admin/campaigns/districts/delete/{jiangnan.pk}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 302
+    assert District.objects.filter(pk=jiangnan.pk).exists()
+    assert "下还有" in client.get(response["Location"]).content.decode()
