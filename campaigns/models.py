@@ -79,6 +79,27 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """The district is one of the managed districts, stored as the list names it."""
+        wanted = district_key(self.district)
+        if not wanted:
+            return
+        for district in District.objects.all():
+            if wanted in district.keys():
+                self.district = district.name
+                return
+        raise ValidationError(
+            {
+                "district": _("“%(name)s” is not one of the districts (%(known)s).")
+                % {
+                    "name": self.district,
+                    "known": "、".join(
+                        District.objects.filter(is_active=True).values_list("name", flat=True)
+                    ),
+                }
+            }
+        )
+
 
 class Campaign(models.Model):
     """A period of outreach with goals, run by one or more teams."""

@@ -21,6 +21,7 @@ from campaigns.models import (
     District,
     EventStatus,
     OutreachEvent,
+    Team,
     Venue,
     district_key,
     venue_name_key,
@@ -614,3 +615,18 @@ def test_a_district_with_venues_is_not_deleted_and_nothing_breaks(client, world)
     assert response.status_code == 302
     assert District.objects.filter(pk=jiangnan.pk).exists()
     assert "下还有" in client.get(response["Location"]).content.decode()
+
+
+def test_a_teams_district_is_one_of_the_managed_districts(client, world):
+    client.force_login(world["manager"])
+    saved = client.post(
+        "/admin/campaigns/teams/new/", {"name": "江南区东门派出所", "district": "江南"}
+    )
+    assert saved.status_code == 302
+    assert Team.objects.get(name="江南区东门派出所").district == "江南区"
+    refused = client.post(
+        "/admin/campaigns/teams/new/", {"name": "火星派出所", "district": "火星区"}
+    )
+    assert refused.status_code == 200
+    assert "火星区" in refused.content.decode() and "河西区" in refused.content.decode()
+    assert not Team.objects.filter(name="火星派出所").exists()
