@@ -17,6 +17,7 @@ from . import reach
 from .models import (
     Campaign,
     CountMethod,
+    District,
     EventFormat,
     EventMaterial,
     EventStatus,
@@ -80,6 +81,10 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
     year_ago = today - datetime.timedelta(days=364)
     with transaction.atomic():
         users = _accounts()
+        districts = {
+            name: District.objects.get_or_create(name=name, defaults={"order": order})[0]
+            for order, (_team, name) in enumerate(TEAMS)
+        }
         teams = []
         for index, (name, district) in enumerate(TEAMS):
             team = Team.objects.create(name=name, district=district)
@@ -93,7 +98,7 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
         campaigns = _campaigns(teams, today, year_ago)
         venues = [
             Venue.objects.create(
-                name=name, venue_type=venue_type, district=TEAMS[i % len(TEAMS)][1]
+                name=name, venue_type=venue_type, district=districts[TEAMS[i % len(TEAMS)][1]]
             )
             for venue_type, names in VENUES.items()
             for i, name in enumerate(names)

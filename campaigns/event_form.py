@@ -14,7 +14,7 @@ from wagtail.models import Page
 
 from materials.models import MATERIAL_TYPES
 
-from . import permissions, photos
+from . import permissions, photos, places
 from .models import Campaign
 
 
@@ -113,14 +113,10 @@ def material_pages():
     return Page.objects.type(*MATERIAL_TYPES.models)
 
 
-def venue_districts(teams) -> set[str]:
-    """The districts of these teams, as venues spell them: "江南区" also matches "江南"."""
-    districts = set()
-    for district in teams.values_list("district", flat=True):
-        district = district.strip()
-        if district:
-            districts |= {district, district.removesuffix("区"), district + "区"}
-    return districts
+def venue_districts(teams) -> list:
+    """The managed districts of these teams ("江南区" a team wrote is the district 江南区
+    or 江南, whichever the list calls it)."""
+    return places.districts_named(teams.values_list("district", flat=True))
 
 
 class PhoneEventFormMixin:
@@ -136,6 +132,8 @@ class PhoneEventFormMixin:
             self.fields["venue"].queryset = self.fields["venue"].queryset.filter(
                 Q(district__in=districts) | Q(pk=self.instance.venue_id)
             )
+        if "venue" in self.fields:  # each choice names its district: no query per option
+            self.fields["venue"].queryset = self.fields["venue"].queryset.select_related("district")
         if not self.instance.pk and not self.is_bound:
             self._choose_team_and_campaign(user)
         if "material_lines" in self.formsets:
@@ -158,11 +156,13 @@ class PhoneEventFormMixin:
         today = timezone.localdate()
         running = list(
             Campaign.objects.filter(
-                teams=team, start_date__lte=today, end_date__gte=today
+                teams=team, start_date__lte=today, end_date__gte=today, standing_team=None
             ).values_list("pk", flat=True)[:2]
         )
         if len(running) == 1:
             self.initial.setdefault("campaign", running[0])
+        elif not running:  # every campaign has ended: the team's routine work (日常宣传)
+            self.initial.setdefault("campaign", places.standing_campaign(team, today.year).pk)
 
     # --- Evidence photos kept across an error (the views call these) -------------------
     def _photo_forms(self):

@@ -150,7 +150,7 @@ def event_row(event, *, language: str, codes: bool) -> list:
         ends.time().replace(second=0, microsecond=0),
         event.venue.name,
         choice(VenueType, event.venue.venue_type),
-        event.venue.district,
+        event.venue.district.name,
         choice(EventFormat, event.format),
         event.audience_groups if codes else audience_labels(event.audience_groups, language),
         event.attendance,

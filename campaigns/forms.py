@@ -1,23 +1,30 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Locale
 
-from . import permissions
+from . import permissions, places
 from .event_form import PhoneEventFormMixin
-from .models import ATTENDANCE_SANITY_BOUND, Campaign, Team
+from .models import ATTENDANCE_SANITY_BOUND, Campaign, District, Team, Venue
 from .reach import ReachFilters
 
 
 class OutreachEventForm(PhoneEventFormMixin, WagtailAdminModelForm):
-    """Offers only the user's own teams and their campaigns. Attendance above the sanity
-    bound, new or changed, is saved only once the coordinator ticks the box that appears
-    with the error."""
+    """Offers only the user's own teams and their campaigns, the teams' routine work
+    (日常宣传) last. Attendance above the sanity bound, new or changed, is saved only once
+    the coordinator ticks the box that appears with the error; so is a second event at
+    the same venue on the same day."""
 
     confirm_attendance = forms.BooleanField(
         label=_("I have checked this figure: the attendance is correct"),
+        required=False,
+    )
+    confirm_same_day = forms.BooleanField(
+        label=_("This is another event at the same venue that day, not the same one again"),
         required=False,
     )
 
@@ -26,12 +33,19 @@ class OutreachEventForm(PhoneEventFormMixin, WagtailAdminModelForm):
         if not self._attendance_needs_confirmation():
             self.fields.pop("confirm_attendance", None)  # its panel is hidden then
         user = self.for_user
+        if user is not None and "campaign" in self.fields:
+            # Routine work can always be recorded, even when every campaign has ended.
+            places.standing_campaigns_for(user, timezone.localdate().year)
+            self.fields["campaign"].queryset = permissions.visible_campaigns(user).order_by(
+                F("standing_year").desc(nulls_first=True), "-start_date", "name"
+            )
+        self.same_day_events = self._same_day_events()
+        if not self.same_day_events:
+            self.fields.pop("confirm_same_day", None)
         if user is None:
             return
         if "team" in self.fields:
             self.fields["team"].queryset = permissions.visible_teams(user)
-        if "campaign" in self.fields:
-            self.fields["campaign"].queryset = permissions.visible_campaigns(user)
         if "participants" in self.fields:
             teams = permissions.visible_teams(user)
             self.fields["participants"].queryset = (
@@ -56,8 +70,38 @@ class OutreachEventForm(PhoneEventFormMixin, WagtailAdminModelForm):
             return False
         return self.instance.pk is None or posted != self.instance.attendance
 
+    def _same_day_events(self) -> int:
+        """Other events at the posted venue on the posted day (the site's day), when the
+        venue or day is new for this event: how many; 0 when none or not yet readable."""
+        if not self.is_bound or "venue" not in self.fields or "starts_at" not in self.fields:
+            return 0
+        try:
+            venue = self.fields["venue"].clean(self["venue"].value())
+            starts_at = self.fields["starts_at"].clean(self["starts_at"].value())
+        except ValidationError:
+            return 0
+        if not isinstance(venue, Venue) or starts_at is None:
+            return 0
+        day = timezone.localtime(starts_at, timezone.get_default_timezone()).date()
+        stored = self.instance
+        if stored.pk and stored.venue_id == venue.pk and stored.event_date == day:
+            return 0  # confirmed when it was recorded
+        self._same_day = (venue, day)
+        return places.events_same_day(venue=venue, day=day, exclude_pk=stored.pk).count()
+
     def clean(self):
         cleaned = super().clean()
+        if "confirm_same_day" in self.fields and not cleaned.get("confirm_same_day"):
+            venue, day = self._same_day
+            self.add_error(
+                "venue",
+                _(
+                    "Events already recorded at “%(venue)s” on %(day)s: %(count)s. If this "
+                    "is another event, tick the box below; if it is the same one, edit that "
+                    "event instead."
+                )
+                % {"venue": venue.name, "day": day, "count": self.same_day_events},
+            )
         if "confirm_attendance" in self.fields and not cleaned.get("confirm_attendance"):
             attendance = cleaned.get("attendance")
             if attendance is not None and attendance > ATTENDANCE_SANITY_BOUND:
@@ -156,3 +200,84 @@ class ReachFilterForm(forms.Form):
         if not self.is_valid():
             return ReachFilters()
         return ReachFilters(**self.cleaned_data)
+
+
+class VenueForm(forms.ModelForm):
+    """For the venue admin's form class: districts from the managed list (those in use),
+    and a possible duplicate (the same name once brackets, width, spaces and the district
+    are set aside) saved only when the user ticks the box that appears with the warning."""
+
+    confirm_duplicate = forms.BooleanField(
+        label=_("This is a different place from the similar venue listed above"),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "district" in self.fields:
+            self.fields["district"].queryset = District.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.district_id)
+            )
+        self.similar = self._similar()
+        if not self.similar:
+            self.fields.pop("confirm_duplicate", None)
+
+    def _similar(self) -> list:
+        if not self.is_bound or "district" not in self.fields or "name" not in self.fields:
+            return []
+        name = " ".join(str(self.data.get(self.add_prefix("name")) or "").split())
+        try:
+            district = self.fields["district"].clean(self["district"].value())
+        except ValidationError:
+            return []
+        if not name or district is None:
+            return []
+        stored = self.instance
+        key = places.venue_key(name, district)
+        if stored.pk and stored.district_id == district.pk and stored.name_key == key:
+            return []  # not renamed: confirmed (or merged) before
+        return list(places.similar_venues(name=name, district=district, exclude_pk=stored.pk)[:5])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "confirm_duplicate" in self.fields and not cleaned.get("confirm_duplicate"):
+            self.add_error(
+                "name",
+                _(
+                    "Possibly the same place as %(venues)s. Choose that venue for the events, "
+                    "or tick the box below if this is a different place."
+                )
+                % {"venues": "、".join(f"“{venue}”" for venue in self.similar)},
+            )
+        return cleaned
+
+
+class MergeVenuesForm(forms.Form):
+    """Two venues that are one place: the other venue's events move to the one kept."""
+
+    other = forms.ModelChoiceField(queryset=Venue.objects.none(), label=_("Merge with"))
+    keep = forms.ChoiceField(
+        label=_("Keep"),
+        widget=forms.RadioSelect,
+        choices=[("this", _("this venue")), ("other", _("the venue chosen above"))],
+        initial="this",
+    )
+
+    def __init__(self, *args, venue: Venue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.venue = venue
+        self.fields["other"].queryset = (
+            Venue.objects.exclude(pk=venue.pk).select_related("district").order_by("name")
+        )
+        similar = places.similar_venues(
+            name=venue.name, district=venue.district, exclude_pk=venue.pk
+        ).first()
+        if similar is not None:
+            self.initial.setdefault("other", similar.pk)
+
+    def venues(self) -> tuple[Venue, Venue]:
+        """(kept, merged away)."""
+        other = self.cleaned_data["other"]
+        if self.cleaned_data["keep"] == "other":
+            return other, self.venue
+        return self.venue, other

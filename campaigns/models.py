@@ -1,11 +1,13 @@
-"""Outreach records: teams, campaigns, venues, events, tracked links and reach rollups.
+"""Outreach records: teams, campaigns, districts, venues, events, tracked links and reach rollups.
 
 Models stay thin: validation in clean() and database constraints; writes that touch more
 than one row (status changes, rollups, scans) live in reach.py, workflow.py, links.py and imports/.
 """
 
 import hashlib
+import re
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,6 +80,27 @@ class Team(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        """The district is one of the managed districts, stored as the list names it."""
+        wanted = district_key(self.district)
+        if not wanted:
+            return
+        for district in District.objects.all():
+            if wanted in district.keys():
+                self.district = district.name
+                return
+        raise ValidationError(
+            {
+                "district": _("“%(name)s” is not one of the districts (%(known)s).")
+                % {
+                    "name": self.district,
+                    "known": "、".join(
+                        District.objects.filter(is_active=True).values_list("name", flat=True)
+                    ),
+                }
+            }
+        )
+
 
 class Campaign(models.Model):
     """A period of outreach with goals, run by one or more teams."""
@@ -100,6 +123,18 @@ class Campaign(models.Model):
     budget_yuan = optional_yuan(
         _("budget (yuan)"), max_digits=12, validators=[MinValueValidator(0)]
     )
+    # Routine outreach outside any campaign (日常宣传): one standing campaign per team and
+    # year, made when first needed (campaigns.places.standing_campaign).
+    standing_team = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("routine outreach of"),
+    )
+    standing_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("campaign")
@@ -109,27 +144,131 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")), name="campaign_ends_after_start"
             ),
+            models.UniqueConstraint(
+                fields=["standing_team", "standing_year"], name="one_routine_campaign_a_year"
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_standing(self) -> bool:
+        return self.standing_team_id is not None
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("The campaign cannot end before it starts.")})
 
 
-def normalise_venue_name(name: str) -> str:
-    return " ".join((name or "").split()).casefold()
+# Trailing words of an administrative area's name: "江南区" and "江南" are one district.
+DISTRICT_SUFFIXES = ("街道", "区", "县", "市", "镇")
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+
+
+def _folded(text: str) -> str:
+    """For comparison only: full-width forms folded (NFKC: （ → (), brackets made round,
+    every space gone, case folded. Stored names keep their Chinese punctuation."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_BRACKETS)
+    return "".join(text.split()).casefold()
+
+
+def district_key(name: str) -> str:
+    """What two spellings of one district share: 江南区 / 江南 / 江 南 区 → 江南."""
+    key = _folded(name)
+    for suffix in DISTRICT_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key.removesuffix(suffix)
+    return key
+
+
+def venue_name_key(name: str, district_names=()) -> str:
+    """A venue's name for comparison: brackets of either width and spaces ignored
+    (工商银行（江南支行） is 工商银行江南支行), and the district left off where the name
+    starts with it (江南区工商银行) or ends with it in brackets (工商银行（江南区）)."""
+    key = _folded(name)
+    forms = set()
+    for district in district_names:
+        folded = _folded(district)
+        if folded:
+            forms |= {folded, district_key(folded)}
+    for form in sorted(forms, key=len, reverse=True):
+        wrapped = f"({form})"
+        if key.endswith(wrapped) and len(key) > len(wrapped) + 1:
+            key = key.removesuffix(wrapped)
+            break
+    full = {f for f in forms if district_key(f) != f}  # 江南区, not 江南 (江南大学 stays)
+    for form in sorted(full, key=len, reverse=True):
+        if key.startswith(form) and len(key) > len(form) + 1:
+            key = key.removeprefix(form)
+            break
+    return key.replace("(", "").replace(")", "") or key
+
+
+class District(models.Model):
+    """One of the centre's administrative areas, a managed list: venues belong to one,
+    and the reach is broken down by them."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    aliases = models.CharField(
+        _("other spellings"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Other names people write for this district, separated by commas (“江南” for "
+            "“江南区” is recognised without listing it)."
+        ),
+    )
+    is_active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Districts no longer in use are not offered.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def spellings(self) -> list[str]:
+        """The name and every alias, as written."""
+        aliases = [a.strip() for a in re.split(r"[,，、;；]", self.aliases or "")]
+        return [self.name, *(a for a in aliases if a)]
+
+    def keys(self) -> set[str]:
+        return {district_key(spelling) for spelling in self.spellings()}
+
+    def clean(self):
+        self.name = " ".join((self.name or "").split())
+        taken = {}
+        for other in District.objects.exclude(pk=self.pk):
+            for key in other.keys():
+                taken[key] = other
+        for spelling in self.spellings():
+            other = taken.get(district_key(spelling))
+            if other is not None:
+                field = "name" if spelling == self.name else "aliases"
+                raise ValidationError(
+                    {
+                        field: _("“%(spelling)s” is already the district “%(district)s”.")
+                        % {"spelling": spelling, "district": other.name}
+                    }
+                )
 
 
 class Venue(models.Model):
-    """A place outreach happens, reused across events (one per name and district)."""
+    """A place outreach happens, reused across events. Names are compared tolerantly
+    (venue_name_key): a possible duplicate is flagged before saving, and a manager can
+    merge two venues (campaigns.places)."""
 
     name = models.CharField(_("name"), max_length=160)
-    name_key = models.CharField(max_length=160, editable=False)
+    name_key = models.CharField(max_length=160, editable=False, db_index=True)
     venue_type = models.CharField(_("type"), max_length=16, choices=VenueType.choices)
-    district = models.CharField(_("district"), max_length=60)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="venues", verbose_name=_("district")
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
@@ -141,19 +280,15 @@ class Venue(models.Model):
     class Meta:
         verbose_name = _("venue")
         verbose_name_plural = _("venues")
-        ordering = ["district", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["name_key", "district"], name="unique_venue_per_district"
-            ),
-        ]
+        ordering = ["district__order", "district__name", "name"]
 
     def __str__(self):
-        return f"{self.name}（{self.district}）"
+        return f"{self.name}（{self.district.name}）"
 
     def save(self, *args, **kwargs):
         self.name = " ".join(self.name.split())
-        self.name_key = normalise_venue_name(self.name)
+        district = self.district if self.district_id else None
+        self.name_key = venue_name_key(self.name, district.spellings() if district else ())
         super().save(*args, **kwargs)
 
 

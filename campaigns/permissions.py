@@ -19,7 +19,8 @@ What each role sees:
   whole campaign (managing links is for managers);
 - venues: a shared directory of public places (any team may hold an event at the
   station), listed to every campaign role; a lead may correct only venues no other
-  team's events use, and which events use a venue is shown to managers only.
+  team's events use, and which events use a venue is shown to managers only. Merging
+  two venues and keeping the list of districts are for managers.
 - the audit trail (Wagtail's site history report, its exports and filters): entries
   about campaign objects only for objects the user sees by the rules above; a venue's
   history with the managers, like its usage.
@@ -31,7 +32,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 
-from .models import Campaign, EventStatus, OutreachEvent, Team, TrackedLink, Venue
+from .models import Campaign, District, EventStatus, OutreachEvent, Team, TrackedLink, Venue
 
 COORDINATORS = "Campaign coordinators"
 TEAM_LEADS = "Team leads"
@@ -114,7 +115,7 @@ def visible_venues(user) -> QuerySet:
     """The shared directory of places: every campaign role may list and choose them."""
     if not has_campaign_role(user):
         return Venue.objects.none()
-    return Venue.objects.all()
+    return Venue.objects.select_related("district")
 
 
 def editable_venues(user) -> QuerySet:
@@ -126,6 +127,16 @@ def editable_venues(user) -> QuerySet:
         team__in=visible_teams(user).values("pk")
     )
     return visible_venues(user).exclude(Exists(others))
+
+
+def managed_districts(user) -> QuerySet:
+    """The list of districts is kept by the managers (anyone may choose from it)."""
+    return District.objects.all() if is_manager(user) else District.objects.none()
+
+
+def can_merge_venues(user) -> bool:
+    """Merging moves every team's events: managers only."""
+    return is_manager(user)
 
 
 def venue_usage_visible(user) -> QuerySet:

@@ -136,7 +136,7 @@ def contribution_of(
     if status != EventStatus.APPROVED:
         return None
     if venue is None:
-        venue = Venue.objects.only("venue_type", "district").get(pk=venue_id)
+        venue = Venue.objects.select_related("district").get(pk=venue_id)
     material_keys = tuple(
         (ReachDimension.MATERIAL, f"{material_id}:{quantity}")
         for material_id, quantity in sorted(materials or ())
@@ -153,7 +153,7 @@ def contribution_of(
         keys=(
             (ReachDimension.TOTAL, "all"),
             (ReachDimension.VENUE_TYPE, venue.venue_type),
-            (ReachDimension.DISTRICT, venue.district),
+            (ReachDimension.DISTRICT, venue.district.name),  # the key is the name
             (ReachDimension.FORMAT, format),
             *material_keys,
         ),
@@ -280,7 +280,7 @@ def repair_reach_rollups() -> int:
 
 def venue_changed(venue: Venue, before: dict) -> None:
     """A venue's type or district moved: move its approved events' figures with it."""
-    if before == {"venue_type": venue.venue_type, "district": venue.district}:
+    if before == {"venue_type": venue.venue_type, "district_id": venue.district_id}:
         return
     old_venue = Venue(pk=venue.pk, **before)
     for event in OutreachEvent.objects.filter(venue=venue, status=EventStatus.APPROVED):
@@ -288,6 +288,12 @@ def venue_changed(venue: Venue, before: dict) -> None:
         with transaction.atomic():
             _apply(contribution_of(**state, venue=old_venue), -1)
             _apply(contribution_of(**state, venue=venue), +1)
+
+
+def district_renamed(old: str, new: str) -> None:
+    """The rollups key districts by name: a renamed district keeps its figures."""
+    if old != new:
+        DailyReach.objects.filter(dimension=ReachDimension.DISTRICT, key=old).update(key=new)
 
 
 def rollup_rows_from_events() -> list[DailyReach]:
@@ -306,7 +312,7 @@ def rollup_rows_from_events() -> list[DailyReach]:
     keys = {
         ReachDimension.TOTAL: None,
         ReachDimension.VENUE_TYPE: F("venue__venue_type"),
-        ReachDimension.DISTRICT: F("venue__district"),
+        ReachDimension.DISTRICT: F("venue__district__name"),
         ReachDimension.FORMAT: F("format"),
     }
     rows = []

@@ -207,14 +207,14 @@ def latest_approved_events(*, user, limit: int = 8) -> QuerySet:
     return (
         permissions.events_visible_to(user)
         .filter(status=EventStatus.APPROVED)
-        .select_related("venue", "team", "campaign")
+        .select_related("venue", "venue__district", "team", "campaign")
         .order_by("-starts_at")[:limit]
     )
 
 
 _VISIT_KEYS = {
     "by_venue_type": "link__event__venue__venue_type",
-    "by_district": "link__event__venue__district",
+    "by_district": "link__event__venue__district__name",
     "by_format": "link__event__format",
 }
 

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from . import reach
-from .models import OutreachEvent, Venue
+from .models import District, OutreachEvent, Venue
 
 
 @receiver(pre_save, sender=OutreachEvent)
@@ -41,7 +41,7 @@ def event_deleted(sender, instance, **kwargs):
 @receiver(pre_save, sender=Venue)
 def remember_venue(sender, instance, raw=False, **kwargs):
     instance._before = (
-        Venue.objects.filter(pk=instance.pk).values("venue_type", "district").first()
+        Venue.objects.filter(pk=instance.pk).values("venue_type", "district_id").first()
         if instance.pk and not raw
         else None
     )
@@ -51,3 +51,18 @@ def remember_venue(sender, instance, raw=False, **kwargs):
 def venue_saved(sender, instance, raw=False, **kwargs):
     if getattr(instance, "_before", None):
         reach.venue_changed(instance, instance._before)
+
+
+@receiver(pre_save, sender=District)
+def remember_district_name(sender, instance, raw=False, **kwargs):
+    instance._name_before = (
+        District.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        if instance.pk and not raw
+        else None
+    )
+
+
+@receiver(post_save, sender=District)
+def district_saved(sender, instance, raw=False, **kwargs):
+    if getattr(instance, "_name_before", None):
+        reach.district_renamed(instance._name_before, instance.name)

@@ -10,7 +10,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -38,16 +38,17 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.ids import parse_id
 
-from . import display, followup, history, permissions, selectors, workflow
+from . import display, followup, history, permissions, places, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import XLSX_TYPE, events_to_csv, events_to_xlsx
-from .forms import CampaignForm, OutreachEventForm, ReviewForm
+from .forms import CampaignForm, MergeVenuesForm, OutreachEventForm, ReviewForm, VenueForm
 from .imports.views import import_job_view, import_view
 from .link_form import LinkChoicesFromQueryMixin, TrackedLinkForm
 from .models import (
     ATTENDANCE_SANITY_BOUND,
     Campaign,
     DisplayLink,
+    District,
     EventStatus,
     OutreachEvent,
     Team,
@@ -160,7 +161,11 @@ class EventIndexView(EventScope, ScopedIndexMixin, generic.IndexView):
     template_name = "campaigns/admin/event_index.html"  # adds the bulk actions' footer
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("venue", "team", "campaign")
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("venue", "venue__district", "team", "campaign")
+        )
 
     @property
     def all_figures(self) -> bool:
@@ -517,7 +522,9 @@ def export_events_view(request):
     ``values=codes`` writes the codes instead of labels, for other systems."""
     if not permissions.has_campaign_role(request.user):
         raise PermissionDenied
-    events = permissions.visible_events(request.user)
+    events = permissions.visible_events(request.user).select_related(
+        "campaign", "team", "venue", "venue__district"
+    )
     for name in ("status", "format", "campaign", "team", "district"):
         values = [v for v in request.GET.getlist(name) if v]
         if name in ("campaign", "team"):  # ids past bigint raise only when the query runs
@@ -525,7 +532,7 @@ def export_events_view(request):
             if None in values:
                 events = events.none()
                 continue
-        lookup = "venue__district__in" if name == "district" else f"{name}__in"
+        lookup = "venue__district__name__in" if name == "district" else f"{name}__in"
         if values:
             try:
                 events = events.filter(**{lookup: values})  # bad ids raise here
@@ -562,6 +569,7 @@ EVENT_PANELS = [
         [
             FieldRowPanel([FieldPanel("campaign"), FieldPanel("team")]),
             FieldPanel("venue"),
+            FieldPanel("confirm_same_day"),  # only for a second event there that day
             FieldRowPanel(
                 [
                     FieldPanel("starts_at", widget=NativeDateTimeInput),
@@ -617,8 +625,8 @@ EVENT_PANELS = [
 
 def _districts():
     """Districts of the venue directory (shared by every campaign role)."""
-    names = Venue.objects.order_by("district").values_list("district", flat=True).distinct()
-    return [(name, name) for name in names]
+    names = District.objects.filter(is_active=True).values_list("name", flat=True)
+    return [(name, name) for name in names.order_by("order", "name")]
 
 
 def _quarters():
@@ -645,7 +653,7 @@ class EventFilterSet(WagtailFilterSet):
         label=_("team"), queryset=lambda request: permissions.visible_teams(request.user)
     )
     district = django_filters.ChoiceFilter(
-        label=_("district"), field_name="venue__district", choices=_districts
+        label=_("district"), field_name="venue__district__name", choices=_districts
     )
     month = django_filters.CharFilter(
         label=_("Month"),
@@ -772,10 +780,23 @@ class TeamViewSet(ScopedModelViewSet):
 
 
 class VenueEditView(generic.EditView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if permissions.can_merge_venues(self.request.user):
+            buttons.append(
+                Button(
+                    _("Merge with another venue"),
+                    url=reverse("campaigns_venues:merge", args=[self.object.pk]),
+                    icon_name="resubmit",
+                )
+            )
+        return buttons
+
     def save_instance(self):
-        before = Venue.objects.filter(pk=self.object.pk).values("venue_type", "district").get()
+        before = Venue.objects.filter(pk=self.object.pk).values("venue_type", "district_id").get()
         venue = super().save_instance()
-        if before != {"venue_type": venue.venue_type, "district": venue.district}:
+        if before != {"venue_type": venue.venue_type, "district_id": venue.district_id}:
             moved = selectors.approved_events_by_team_at(venue=venue)
             if moved:  # never silently: say whose official figures moved
                 teams = "、".join(
@@ -790,10 +811,40 @@ class VenueEditView(generic.EditView):
         return venue
 
 
+def merge_venue_view(request, pk):
+    """A manager merges two venues that are one place: choose the other, and which to
+    keep; the other's events move (campaigns.places.merge_venues). Anyone else: 403."""
+    if not permissions.can_merge_venues(request.user):
+        # A plain 403 (Wagtail would turn PermissionDenied into a redirect home).
+        return HttpResponseForbidden(gettext("Only a campaign manager may merge venues."))
+    venue = get_object_or_404(Venue.objects.select_related("district"), pk=pk)
+    form = MergeVenuesForm(request.POST or None, venue=venue)
+    if request.method == "POST" and form.is_valid():
+        keep, other = form.venues()
+        gone = str(other)
+        moved = places.merge_venues(keep=keep, other=other, user=request.user)
+        messages.success(
+            request,
+            gettext("Merged “%(gone)s” into “%(kept)s”: %(count)s events moved.")
+            % {"gone": gone, "kept": keep, "count": moved},
+        )
+        return redirect("campaigns_venues:edit", keep.pk)
+    return TemplateResponse(
+        request,
+        "campaigns/admin/venue_merge.html",
+        {
+            "venue": venue,
+            "form": form,
+            "page_title": _("Merge venues"),
+            "events": venue.events.count(),
+        },
+    )
+
+
 class VenueViewSet(ScopedModelViewSet):
     """The shared directory of places (see campaigns.permissions): listed to every
     campaign role; edited only where no other team's events use the venue; its usage
-    (which events, of every team) for managers only."""
+    (which events, of every team) for managers only; merging two for managers."""
 
     model = Venue
     scope = staticmethod(permissions.visible_venues)
@@ -810,6 +861,48 @@ class VenueViewSet(ScopedModelViewSet):
         self.delete_view_class = scoped(generic.DeleteView, permissions.editable_venues)
         self.history_view_class = scoped(generic.HistoryView, permissions.venue_usage_visible)
         self.usage_view_class = scoped(generic.UsageView, permissions.venue_usage_visible)
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        return type("VenueForm", (VenueForm, form_class), {})
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("merge/<int:pk>/", merge_venue_view, name="merge"),
+        ]
+
+
+class DistrictDeleteView(generic.DeleteView):
+    """A district its venues still name is not deleted (they would lose their district):
+    said in words, not a server error."""
+
+    def form_valid(self, form):
+        venues = self.object.venues.count()
+        if venues:
+            messages.error(
+                self.request,
+                gettext(
+                    "“%(district)s” is the district of %(count)s venues: move them to another "
+                    "district, or mark this one as no longer in use, before deleting it."
+                )
+                % {"district": self.object.name, "count": venues},
+            )
+            return redirect("campaigns_districts:edit", self.object.pk)
+        return super().form_valid(form)
+
+
+class DistrictViewSet(ScopedModelViewSet):
+    """The centre's administrative areas, kept by the managers (a renamed district keeps
+    its reach figures, campaigns.signals)."""
+
+    model = District
+    scope = staticmethod(permissions.managed_districts)
+    icon = "globe"
+    name = "campaigns_districts"
+    form_fields = ["name", "aliases", "is_active", "order"]
+    list_display = ["name", "aliases", "is_active", "order"]
+    search_fields = ["name", "aliases"]
+    delete_view_class = DistrictDeleteView
 
 
 class ScanCountColumn(Column):
@@ -1013,6 +1106,7 @@ class CampaignsViewSetGroup(ViewSetGroup):
         CampaignViewSet,
         TeamViewSet,
         VenueViewSet,
+        DistrictViewSet,
         TrackedLinkViewSet,
         DisplayLinkViewSet,
     )

@@ -7,7 +7,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.models import ModelLogEntry
 
-from . import followup, followup_views, history, permissions, selectors, views
+from . import followup, followup_views, history, permissions, places, selectors, views
 from .bulk_actions import BULK_ACTIONS
 from .viewsets import CampaignsViewSetGroup
 
@@ -108,6 +108,7 @@ def add_reach_panel(request, panels):
 def register_log_actions(actions):
     for action, formatter in history.FORMATTERS.items():
         actions.register_action(action)(formatter)
+    actions.register_action(places.MERGE)(places.VenueMergedFormatter)
 
 
 @hooks.register("register_log_actions", order=100)  # after Wagtail's own registration

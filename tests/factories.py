@@ -6,6 +6,8 @@ import factory
 import wagtail_factories
 from wagtail.models import Locale
 
+from campaigns.models import District
+from campaigns.places import find_district
 from core.models import HomePage
 from materials import models
 
@@ -126,12 +128,25 @@ class AlertPageFactory(wagtail_factories.PageFactory):
 
 
 # --- campaigns -----------------------------------------------------------------------------
+def district_named(name: str):
+    """The managed district this spelling means (江南 is 江南区), made if there is none."""
+    return find_district(name) or District.objects.create(name=name)
+
+
 class TeamFactory(factory.django.DjangoModelFactory):
+    """A team's district is one of the managed districts (made if missing)."""
+
     name = factory.Sequence(lambda n: f"第{n}反诈中心")
     district = "江南区"
 
     class Meta:
         model = "campaigns.Team"
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def managed_district(self, create, extracted, **kwargs):
+        if create and self.district.strip():
+            district_named(self.district)
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -153,13 +168,29 @@ class CampaignFactory(factory.django.DjangoModelFactory):
             self.teams.set(extracted)
 
 
+class DistrictFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"第{n}区")
+
+    class Meta:
+        model = "campaigns.District"
+        django_get_or_create = ("name",)
+
+
 class VenueFactory(factory.django.DjangoModelFactory):
+    """``district`` may be given as text, as tests and ledgers write it: "江南区"."""
+
     name = factory.Sequence(lambda n: f"场所{n}")
     venue_type = "market"
     district = "江南区"
 
     class Meta:
         model = "campaigns.Venue"
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        if isinstance(kwargs.get("district"), str):
+            kwargs["district"] = district_named(kwargs["district"])
+        return kwargs
 
 
 def reached(attendance, *, elders=0, students=0, general_public=0, **figures) -> dict:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from core.spreadsheets import FORMULA_STARTS  # noqa: F401 (reading uses it from here)
 
 from ..choices import AudienceGroup, code_for
-from ..models import CountMethod, EventFormat, OutreachEvent, Venue, VenueType
+from ..models import CountMethod, District, EventFormat, OutreachEvent, Venue, VenueType
 
 
 class CellError(ValueError):
@@ -88,7 +88,7 @@ REQUIRED_COLUMNS = (
 # PostgreSQL it would otherwise fail when saved).
 COLUMN_MAX_CHARS = {
     "venue_name": Venue._meta.get_field("name").max_length,
-    "district": Venue._meta.get_field("district").max_length,
+    "district": District._meta.get_field("name").max_length,
     "partners": OutreachEvent._meta.get_field("partners").max_length,
 }
 CHINESE_HEADERS = {key: names[1] for key, names in COLUMNS.items()}

@@ -19,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
-from .. import history, permissions
+from .. import history, permissions, places
 from ..models import (
     Campaign,
     CountMethod,
@@ -29,7 +29,6 @@ from ..models import (
     Team,
     Venue,
     VenueType,
-    normalise_venue_name,
 )
 from ..reach import LEDGER_COUNTS
 from .cells import (
@@ -116,7 +115,7 @@ class OutreachEventResource(resources.ModelResource):
     end_time = fields.Field(column_name="end_time")
     venue_name = fields.Field(attribute="venue__name", column_name="venue_name")
     venue_type = fields.Field(attribute="venue__venue_type", column_name="venue_type")
-    district = fields.Field(attribute="venue__district", column_name="district")
+    district = fields.Field(attribute="venue__district__name", column_name="district")
     format = fields.Field(attribute="format", column_name="format")
     audience = fields.Field(attribute="audience_groups", column_name="audience")
     attendance = fields.Field(attribute="attendance", column_name="attendance")
@@ -221,7 +220,12 @@ class OutreachEventResource(resources.ModelResource):
         for campaign in Campaign.objects.all():  # a slug names one campaign, before names
             self._campaigns[campaign.slug.casefold()] = campaign
         self._teams = {name_key(t.name): t for t in Team.objects.all()}
-        self._venues = {self._venue_key(v.name, v.district): v for v in Venue.objects.all()}
+        # Districts from the managed list (江南 is 江南区); venues matched tolerantly
+        # (places.venue_key), the oldest of two that already match.
+        self._districts = places.district_lookup()
+        self._venues = {}
+        for venue in Venue.objects.select_related("district").order_by("pk"):
+            self._venues.setdefault((venue.name_key, venue.district_id), venue)
         if self.user is not None and not permissions.is_manager(self.user):
             self.allowed_team_ids = set(
                 permissions.teams_of(self.user).values_list("pk", flat=True)
@@ -282,6 +286,11 @@ class OutreachEventResource(resources.ModelResource):
             errors["team"] = _("you cannot record events for “%(team)s”") % {"team": team.name}
 
         day = read("date", parse_date)
+        if self._routine(row) and clean["team"] is not None and day is not None:
+            # 日常宣传, or no campaign at all: the team's routine work of that year.
+            errors.pop("campaign", None)
+            clean["campaign"] = places.standing_campaign(clean["team"], day.year)
+            self._campaign_teams.add((clean["campaign"].pk, clean["team"].pk))
         start = read("start_time", parse_time)
         end = read("end_time", parse_time)
         venue_type = read(
@@ -322,11 +331,17 @@ class OutreachEventResource(resources.ModelResource):
         clean["notes"] = clean_text(row.get("notes"))
 
         venue_name = clean_text(row.get("venue_name")).replace("\n", " ")
-        district = venue_district(row.get("district"))
+        district_text = normalise_text(row.get("district"))
+        district = places.find_district(district_text, self._districts)
         if not venue_name:
             errors["venue_name"] = _("the venue name is missing")
-        if not district:
+        if not district_text:
             errors["district"] = _("the district is missing")
+        elif district is None:
+            errors["district"] = _(
+                "no district called “%(name)s” (the districts are %(known)s; a manager "
+                "adds districts)"
+            ) % {"name": district_text, "known": self._district_names()}
         if errors:
             raise ValidationError(errors)
 
@@ -399,11 +414,23 @@ class OutreachEventResource(resources.ModelResource):
     def _takes_part(self, campaign_id: int) -> bool:
         return any(c == campaign_id and t in self.allowed_team_ids for c, t in self._campaign_teams)
 
+    def _routine(self, row) -> bool:
+        """The campaign cell is empty or says 日常宣传 (and names no campaign itself)."""
+        name = normalise_text(row.get("campaign"))
+        if name_key(name) in self._campaigns or name.casefold() in self._campaigns:
+            return False
+        return name in ("", "日常宣传", "日常", "无", "—", "-")
+
+    def _district_names(self) -> str:
+        names = sorted({(d.order, d.name) for d in self._districts.values() if d.is_active})
+        return "、".join(name for _order, name in names)
+
     @staticmethod
-    def _venue_key(name, district) -> tuple[str, str]:
-        """Names compared as the file's cells are read: full-width forms folded, so
-        "工商银行（江南支行）" typed in the admin is the same venue in a spreadsheet."""
-        return (normalise_venue_name(normalise_text(name)), normalise_text(district))
+    def _venue_key(name, district) -> tuple[str, int]:
+        """Names compared tolerantly (places.venue_key): full-width or half-width
+        brackets, spaces and the district in the name set aside, so "工商银行（江南支行）"
+        typed in the admin is "江南区工商银行(江南支行)" in a spreadsheet."""
+        return (places.venue_key(normalise_text(name), district), district.pk)
 
     def _venue(self, name, district, venue_type) -> Venue:
         """Venues are reused by name and district; a new one is created once per file."""
@@ -562,12 +589,6 @@ class OutreachEventResource(resources.ModelResource):
                     for field, messages in error.message_dict.items()
                 }
             ) from None
-
-
-def venue_district(value) -> str:
-    """The district a cell names, as venues record it (the one place districts are
-    matched: spaces and full-width forms folded)."""
-    return normalise_text(value)
 
 
 class ExistingSlots:

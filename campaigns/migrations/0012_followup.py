@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0010_not_counted_figures"),
+        ("campaigns", "0011_places"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -433,14 +433,16 @@ def test_site_history_user_filter_names_only_visible_actors(client, scoped_world
 
 # --- Venues: a change never silently moves another team's approved figures ---------------
 def _venue_form(venue, **changes):
-    return {
+    """The venue form's fields; ``district`` as text, posted as the managed district."""
+    form = {
         "name": venue.name,
         "venue_type": venue.venue_type,
-        "district": venue.district,
+        "district": venue.district.name,
         "address": venue.address,
         "latitude": venue.latitude or "",
         "longitude": venue.longitude or "",
     } | changes
+    return form | {"district": factories.district_named(form["district"]).pk}
 
 
 @pytest.mark.parametrize("role", ["coord_a", "lead_a", "coord_b", "lead_b"])
@@ -452,7 +454,7 @@ def test_a_team_cannot_change_a_venue_another_team_uses(client, scoped_world, ro
     )
     assert refused(response, role)
     venue.refresh_from_db()
-    assert venue.district == "江南区"
+    assert venue.district.name == "江南区"
 
 
 def test_a_lead_corrects_a_venue_only_their_team_uses(client, scoped_world):
@@ -463,7 +465,7 @@ def test_a_lead_corrects_a_venue_only_their_team_uses(client, scoped_world):
     )
     assert response.status_code == 302
     venue.refresh_from_db()
-    assert venue.district == "江南区"
+    assert venue.district.name == "江南区"
 
 
 def test_a_venue_another_team_starts_using_meanwhile_is_not_changed(client, scoped_world):

@@ -131,7 +131,7 @@ def test_rollups_stay_exact_through_edits_status_changes_venue_moves_and_deletes
     workflow.approve_event(event=second, user=manager)
     assert rollups_match_events()
     venue = first.venue
-    venue.venue_type, venue.district = "bank", "城北区"
+    venue.venue_type, venue.district = "bank", factories.district_named("城北区")
     venue.save()
     assert rollups_match_events()
     assert "bank" in selectors.reach_report(user=manager)["by_venue_type"]
