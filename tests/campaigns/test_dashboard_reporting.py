@@ -428,3 +428,84 @@ def test_the_dashboard_and_export_read_in_a_bounded_number_of_queries(client, ta
         with CaptureQueriesContext(connection) as many:
             assert client.get(url).status_code == 200
         assert len(many) == len(few) <= 40, (url, len(few), len(many))
+
+
+NEW_ENGLISH = (
+    "Live-stream viewers",
+    "Targets and pacing",
+    "Team comparison",
+    "Coverage",
+    "Ahead of pace",
+    "Behind pace",
+    "On pace",
+    "Printable page",
+    "Download XLSX",
+    "Whole campaign",
+    "Year 2026",
+    "of the target reached",
+    "Venues without an event",
+    "Printed ",
+    "Leave empty for a target",
+)
+
+
+def test_the_new_screens_speak_chinese(client, targets):
+    client.force_login(targets["manager"])
+    campaign = targets["campaign"]
+    for url in (
+        "/admin/campaigns/reach/",
+        "/admin/campaigns/reach/print/",
+        f"/admin/campaigns/campaigns/edit/{campaign.pk}/",
+    ):
+        html = client.get(url).content.decode()
+        assert not [text for text in NEW_ENGLISH if text in html], url
+    book = workbook_of(client.get("/admin/campaigns/reach/export.xlsx"))
+    text = all_text(book)
+    assert not [word for word in NEW_ENGLISH if word in text]
+    assert not re.search(r"[A-Za-z]{4,}", " ".join(book.sheetnames))
+
+
+def campaign_post(world, **targets):
+    campaign = world["campaign"]
+    data = {
+        "name": campaign.name,
+        "slug": campaign.slug,
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        "description": "",
+        "teams": [world["team_a"].pk],
+        "budget_yuan": "",
+        "targets-INITIAL_FORMS": "0",
+        "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000",
+        "targets-TOTAL_FORMS": str(len(targets)),
+    }
+    for index, (team, figure, value) in enumerate(targets.values()):
+        data |= {
+            f"targets-{index}-team": str(team.pk) if team else "",
+            f"targets-{index}-figure": figure,
+            f"targets-{index}-value": value,
+        }
+    return data
+
+
+def test_a_second_campaign_wide_target_for_a_figure_is_an_error_not_a_crash(client, world):
+    client.force_login(world["manager"])
+    url = f"/admin/campaigns/campaigns/edit/{world['campaign'].pk}/"
+    data = campaign_post(
+        world, one=(None, "in_person", "20000"), two=(None, "in_person", " 30000 ")
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "整个宣传活动的“现场覆盖人数”已有目标" in response.content.decode()
+    assert not models.CampaignTarget.objects.exists()
+
+
+def test_a_target_for_a_team_outside_the_campaign_is_refused(client, world):
+    client.force_login(world["manager"])
+    url = f"/admin/campaigns/campaigns/edit/{world['campaign'].pk}/"
+    data = campaign_post(world, one=(world["team_b"], "events", "12"))  # teams: A only
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "“B队”没有参加本宣传活动" in response.content.decode()
+    assert not models.CampaignTarget.objects.exists()
