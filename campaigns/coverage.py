@@ -7,7 +7,6 @@ model this module is the one place to change.
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from . import permissions
@@ -28,14 +27,14 @@ def coverage_since(today: datetime.date | None = None) -> datetime.date:
     return today - datetime.timedelta(days=COVERAGE_DAYS - 1)
 
 
-def _venues_with_recency(*, user, since: datetime.date) -> QuerySet:
-    """Venues, each marked ``recent`` if one of the user's visible approved events was
-    held there since ``since`` (the site's days)."""
+def recently_visited_venue_ids(*, user, since: datetime.date) -> set[int]:
+    """Venues of the user's visible approved events held since ``since`` (the site's
+    days): one pass over that range of the (status, starts_at) index."""
     start = datetime.datetime.combine(since, datetime.time(), timezone.get_default_timezone())
     recent = permissions.visible_events(user).filter(
-        venue=OuterRef("pk"), status=EventStatus.APPROVED, starts_at__gte=start
+        status=EventStatus.APPROVED, starts_at__gte=start
     )
-    return permissions.visible_venues(user).annotate(recent=Exists(recent))
+    return set(recent.order_by().values_list("venue_id", flat=True).distinct())
 
 
 def venue_coverage(*, user, today: datetime.date | None = None, limit: int = 200) -> dict:
@@ -44,37 +43,42 @@ def venue_coverage(*, user, today: datetime.date | None = None, limit: int = 200
     venues had one; and the districts with no approved event at any venue.
 
     For managers every team's events count; for other roles their own teams' events
-    (the venues are a shared directory). Two queries."""
+    (the venues are a shared directory). Two queries: the venues visited lately (an index
+    range of events), then the venues (a small table), grouped here. A correlated EXISTS
+    per venue took 1.6 s on SQLite with 200,000 events.)"""
     since = coverage_since(today)
-    venues = _venues_with_recency(user=user, since=since)
-    grouped = (
-        venues.values("venue_type", DISTRICT)
-        .annotate(total=Count("pk"), covered=Count("pk", filter=Q(recent=True)))
-        .order_by()
+    recent_ids = recently_visited_venue_ids(user=user, since=since)
+    venues = (
+        permissions.visible_venues(user)
+        .order_by("venue_type", DISTRICT, "name")
+        .values_list("pk", "venue_type", DISTRICT, "name")
     )
     labels = dict(VenueType.choices)
     by_type: dict[str, dict] = {}
     district_covered: dict[str, bool] = {}
-    for row in grouped:
-        district = district_name(row[DISTRICT])
+    listed = 0
+    for pk, venue_type, district_value, name in venues:
+        recent = pk in recent_ids
+        district = district_name(district_value)
         item = by_type.setdefault(
-            row["venue_type"],
+            venue_type,
             {
-                "venue_type": row["venue_type"],
-                "label": str(labels.get(row["venue_type"], row["venue_type"])),
+                "venue_type": venue_type,
+                "label": str(labels.get(venue_type, venue_type)),
                 "venues": 0,
                 "uncovered": 0,
                 "districts": {},
                 "uncovered_venues": [],
             },
         )
-        item["venues"] += row["total"]
-        item["uncovered"] += row["total"] - row["covered"]
-        item["districts"][district] = item["districts"].get(district) or bool(row["covered"])
-        district_covered[district] = district_covered.get(district, False) or bool(row["covered"])
-    uncovered = venues.filter(recent=False).order_by("venue_type", DISTRICT, "name")
-    for venue_type, name, district in uncovered.values_list("venue_type", "name", DISTRICT)[:limit]:
-        by_type[venue_type]["uncovered_venues"].append(f"{name}（{district_name(district)}）")
+        item["venues"] += 1
+        item["districts"][district] = item["districts"].get(district, False) or recent
+        district_covered[district] = district_covered.get(district, False) or recent
+        if not recent:
+            item["uncovered"] += 1
+            if listed < limit:
+                item["uncovered_venues"].append(f"{name}（{district}）")
+                listed += 1
     rows = sorted(by_type.values(), key=lambda item: (-item["uncovered"], item["label"]))
     for item in rows:
         districts = item.pop("districts")

@@ -303,6 +303,9 @@ class OutreachEvent(ClusterableModel):
         indexes = [
             models.Index(fields=["team", "status", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            # The dashboard's coverage reads the venues of recent approved events from
+            # the index alone (coverage.recently_visited_venue_ids).
+            models.Index(fields=["status", "starts_at", "venue"], name="event_recent_venue_idx"),
         ]
         constraints = [
             models.CheckConstraint(

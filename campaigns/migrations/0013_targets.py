@@ -103,4 +103,10 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(copy_campaign_targets, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="outreachevent",
+            index=models.Index(
+                fields=["status", "starts_at", "venue"], name="event_recent_venue_idx"
+            ),
+        ),
     ]
