@@ -83,15 +83,24 @@ class Figures(Schema):
     money_protected_yuan: str = MONEY
 
 
+class SplitFigures(Figures):
+    """Totals and months also split attendance: people present and live-stream viewers."""
+
+    in_person_attendance: int = Field(description="People reached in person (现场).")
+    live_stream_viewers: int = Field(
+        description="Viewers of online live streams; attendance = in person + live stream."
+    )
+
+
 class ReachOut(Schema):
-    totals: Figures
+    totals: SplitFigures
     by_venue_type: dict[str, Figures]
     by_audience: dict[str, Figures] = Field(
         description="Attendance by audience; the other figures are 0 here."
     )
     by_district: dict[str, Figures]
     by_format: dict[str, Figures]
-    by_month: dict[str, Figures] = Field(description="Keyed by month, e.g. 2026-05.")
+    by_month: dict[str, SplitFigures] = Field(description="Keyed by month, e.g. 2026-05.")
 
 
 def _filters(user, query: ReachQuery) -> ReachFilters:

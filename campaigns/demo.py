@@ -16,6 +16,7 @@ from wagtail.models import Page
 from . import reach
 from .models import (
     Campaign,
+    CampaignTarget,
     CountMethod,
     District,
     EventFormat,
@@ -23,6 +24,7 @@ from .models import (
     EventStatus,
     LinkVisit,
     OutreachEvent,
+    TargetFigure,
     Team,
     TrackedLink,
     Venue,
@@ -170,6 +172,21 @@ def _campaigns(teams, today, year_ago):
             budget_yuan=budget,
         )
         campaign.teams.set(campaign_teams)
+        targets = [
+            CampaignTarget(campaign=campaign, figure=TargetFigure.EVENTS, value=events),
+            CampaignTarget(campaign=campaign, figure=TargetFigure.IN_PERSON, value=people),
+            CampaignTarget(campaign=campaign, figure=TargetFigure.MATERIALS, value=materials),
+        ]
+        targets += [  # each team its share of the people to reach in person
+            CampaignTarget(
+                campaign=campaign,
+                team=team,
+                figure=TargetFigure.IN_PERSON,
+                value=people // len(campaign_teams),
+            )
+            for team in campaign_teams
+        ]
+        CampaignTarget.objects.bulk_create(targets)
         campaigns.append(campaign)
     return campaigns
 

@@ -146,6 +146,42 @@ class CampaignForm(forms.ModelForm):
                     field.queryset.filter(translation_key__in=keys).values_list("pk", flat=True)
                 )
 
+    def is_valid(self):
+        """Also: each target (inline, CampaignTarget) is for a team of this campaign, and
+        one per team (or the whole campaign) and figure; the database would refuse a
+        second one for the whole campaign with an error page instead."""
+        valid = super().is_valid()
+        targets = getattr(self, "formsets", {}).get("targets")
+        if targets is None or not hasattr(self, "cleaned_data"):
+            return valid
+        teams = self.cleaned_data.get("teams")
+        seen = set()
+        for form in targets.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("figure"):
+                continue
+            team = data.get("team")
+            if team is not None and teams is not None and team not in teams:
+                form.add_error(
+                    "team",
+                    _("“%(team)s” does not take part in this campaign: add it under teams.")
+                    % {"team": team},
+                )
+                valid = False
+            key = (team.pk if team else None, data["figure"])
+            if key in seen:
+                form.add_error(
+                    "figure",
+                    _("There is already a target for %(figure)s of %(team)s: one is enough.")
+                    % {
+                        "figure": dict(form.fields["figure"].choices).get(data["figure"], ""),
+                        "team": team or _("the whole campaign"),
+                    },
+                )
+                valid = False
+            seen.add(key)
+        return valid
+
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(

@@ -102,7 +102,7 @@ class Team(models.Model):
         )
 
 
-class Campaign(models.Model):
+class Campaign(ClusterableModel):
     """A period of outreach with goals, run by one or more teams."""
 
     name = models.CharField(_("name"), max_length=160)
@@ -258,6 +258,56 @@ class District(models.Model):
                 )
 
 
+class TargetFigure(models.TextChoices):
+    """The figures a campaign or team can be given a target for (reach.target_actuals)."""
+
+    EVENTS = "events", _("Events")
+    IN_PERSON = "in_person", _("People reached in person")
+    LIVE_STREAM = "live_stream", _("Live-stream viewers")
+    MATERIALS = "materials_distributed", _("Materials distributed")
+    WARNINGS = "warnings", _("People warned off a scam")
+    MONEY = "money_protected_yuan", _("Money protected (yuan)")
+
+
+class CampaignTarget(models.Model):
+    """A target for one figure over the campaign's whole period: for the campaign (no
+    team) or for one of its teams. Edited by managers on the campaign's form."""
+
+    campaign = ParentalKey(Campaign, on_delete=models.CASCADE, related_name="targets")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("team"),
+        help_text=_("Leave empty for a target of the whole campaign."),
+    )
+    figure = models.CharField(_("figure"), max_length=24, choices=TargetFigure.choices)
+    value = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, validators=[MinValueValidator(1)]
+    )
+
+    panels = [FieldPanel("team"), FieldPanel("figure"), FieldPanel("value")]
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "team", "figure"], name="one_target_per_team_figure"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "figure"],
+                condition=Q(team__isnull=True),
+                name="one_campaign_target_per_figure",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.campaign_id} {self.team_id or '-'} {self.figure}={self.value}"
+
+
 class Venue(models.Model):
     """A place outreach happens, reused across events. Names are compared tolerantly
     (venue_name_key): a possible duplicate is flagged before saving, and a manager can
@@ -389,6 +439,9 @@ class OutreachEvent(ClusterableModel):
         indexes = [
             models.Index(fields=["team", "status", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
+            # The dashboard's coverage reads the venues of recent approved events from
+            # the index alone (coverage.recently_visited_venue_ids).
+            models.Index(fields=["status", "starts_at", "venue"], name="event_recent_venue_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -21,6 +21,7 @@ from .models import (
     Campaign,
     CountMethod,
     DailyReach,
+    EventFormat,
     EventMaterial,
     EventStatus,
     OutreachEvent,
@@ -69,6 +70,54 @@ REPORT_FIGURES = (
     "qr_scans",
     "unique_visitors",
 )
+
+
+# Live-stream viewers are counted in an event's attendance, as people in the room are;
+# every outlet (dashboard, API, exports, weekly summary) shows the two apart, read from
+# the format breakdown of the rollups: attendance = in person + live stream.
+LIVE_STREAM_FORMATS = (EventFormat.ONLINE_LIVE,)
+ATTENDANCE_SPLIT = ("in_person_attendance", "live_stream_viewers")
+
+
+def split_attendance(attendance: int, live_stream: int) -> dict[str, int]:
+    """Attendance split into people present and live-stream viewers."""
+    return {"in_person_attendance": attendance - live_stream, "live_stream_viewers": live_stream}
+
+
+# What a target's figure (models.TargetFigure) is measured against: a rollup figure, or
+# one half of the attendance split.
+TARGET_ACTUALS = {
+    "events": "events",
+    "in_person": "in_person_attendance",
+    "live_stream": "live_stream_viewers",
+    "materials_distributed": "materials_distributed",
+    "warnings": "warnings",
+    "money_protected_yuan": "money_protected_yuan",
+}
+# Within this share of the target of the elapsed share, a target is on pace (持平).
+PACE_TOLERANCE = Decimal("0.05")
+
+
+def pacing(
+    *, start: datetime.date, end: datetime.date, today: datetime.date, actual, target
+) -> dict:
+    """How far a target is against the time gone: the share of the campaign's days
+    elapsed (today, the site's day, included) beside the share of the target reached."""
+    days = (end - start).days + 1
+    elapsed_days = min(max((today - start).days + 1, 0), days)
+    elapsed = Decimal(elapsed_days) / Decimal(days)
+    reached = Decimal(actual) / Decimal(target) if target else Decimal(0)
+    if reached - elapsed > PACE_TOLERANCE:
+        status = "ahead"
+    elif elapsed - reached > PACE_TOLERANCE:
+        status = "behind"
+    else:
+        status = "on_pace"
+    return {
+        "elapsed_percent": round(100 * elapsed),
+        "reached_percent": round(100 * reached),
+        "status": status,
+    }
 
 
 def zero(name: str):

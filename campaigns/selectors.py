@@ -13,6 +13,7 @@ from wagtail.models import Page
 
 from . import permissions
 from .models import (
+    CampaignTarget,
     CountMethod,
     DailyReach,
     EventStatus,
@@ -20,7 +21,17 @@ from .models import (
     OutreachEvent,
     ReachDimension,
 )
-from .reach import FIGURES, REPORT_FIGURES, ReachFilters, zero
+from .reach import (
+    ATTENDANCE_SPLIT,
+    FIGURES,
+    LIVE_STREAM_FORMATS,
+    REPORT_FIGURES,
+    TARGET_ACTUALS,
+    ReachFilters,
+    pacing,
+    split_attendance,
+    zero,
+)
 
 EVERYTHING = ReachFilters()  # no filter: all the user may see
 
@@ -59,6 +70,10 @@ def reach_breakdown(rows: QuerySet, dimension: str) -> dict[str, dict]:
     return {row["key"]: _zero(row) for row in grouped}
 
 
+def _live_stream_rows(rows: QuerySet) -> QuerySet:
+    return rows.filter(dimension=ReachDimension.FORMAT, key__in=LIVE_STREAM_FORMATS)
+
+
 def reach_by_month(rows: QuerySet) -> dict[str, dict]:
     grouped = (
         rows.filter(dimension=ReachDimension.TOTAL)
@@ -67,7 +82,19 @@ def reach_by_month(rows: QuerySet) -> dict[str, dict]:
         .annotate(**_sums(*FIGURES))
         .order_by("month")
     )
-    return {row["month"].strftime("%Y-%m"): _zero(row) for row in grouped}
+    live = dict(
+        _live_stream_rows(rows)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(n=Sum("attendance"))
+        .order_by()
+        .values_list("month", "n")
+    )
+    return {
+        row["month"].strftime("%Y-%m"): _zero(row)
+        | split_attendance(row["attendance"] or 0, live.get(row["month"]) or 0)
+        for row in grouped
+    }
 
 
 def reach_report(*, user, filters: ReachFilters = EVERYTHING) -> dict:
@@ -79,11 +106,14 @@ def reach_report(*, user, filters: ReachFilters = EVERYTHING) -> dict:
     )
     totals["qr_scans"] = visits["qr_scans"] or 0
     totals["unique_visitors"] = visits["unique_visitors"] or 0
+    by_format = reach_breakdown(rows, ReachDimension.FORMAT)
+    live = sum(by_format[key]["attendance"] for key in LIVE_STREAM_FORMATS if key in by_format)
+    totals |= split_attendance(totals["attendance"], live)
     return {
         "totals": totals,
         "by_venue_type": reach_breakdown(rows, ReachDimension.VENUE_TYPE),
         "by_district": reach_breakdown(rows, ReachDimension.DISTRICT),
-        "by_format": reach_breakdown(rows, ReachDimension.FORMAT),
+        "by_format": by_format,
         "by_audience": {
             "elders": totals["elders"],
             "students": totals["students"],
@@ -235,10 +265,14 @@ def reach_report_document(*, user, filters: ReachFilters = EVERYTHING) -> dict:
         values = {name: row.get(name) or zero(name) for name in REPORT_FIGURES}
         return values | {"qr_scans": scans, "unique_visitors": visitors}
 
+    def split(row):  # totals and months carry attendance split (reach.ATTENDANCE_SPLIT)
+        return {name: row.get(name) or 0 for name in ATTENDANCE_SPLIT}
+
     document = {
         "totals": figures(
             report["totals"], report["totals"]["qr_scans"], report["totals"]["unique_visitors"]
         )
+        | split(report["totals"])
     }
     for name, lookup in _VISIT_KEYS.items():
         scanned = {
@@ -264,6 +298,7 @@ def reach_report_document(*, user, filters: ReachFilters = EVERYTHING) -> dict:
     months = sorted(set(report["by_month"]) | set(monthly_visits))
     document["by_month"] = {
         month: figures(report["by_month"].get(month, {}), *monthly_visits.get(month, (0, 0)))
+        | split(report["by_month"].get(month, {}))
         for month in months
     }
     return document
@@ -279,3 +314,132 @@ def approved_events_by_team_at(*, venue) -> list[tuple[str, int]]:
         .order_by("team__name")
         .values_list("team__name", "n")
     )
+
+
+_TEAM_FIGURES = (
+    "events",
+    "attendance",
+    "materials_distributed",
+    "warnings",
+    "money_protected_yuan",
+)
+
+
+def _figures_by_campaign_team(rows: QuerySet) -> dict[tuple[int, int], dict]:
+    """Approved figures per (campaign, team), attendance split: two grouped queries."""
+    totals = (
+        rows.filter(dimension=ReachDimension.TOTAL)
+        .values("campaign_id", "team_id")
+        .annotate(**_sums(*_TEAM_FIGURES))
+        .order_by()
+    )
+    live = {
+        (row["campaign_id"], row["team_id"]): row["n"] or 0
+        for row in _live_stream_rows(rows)
+        .values("campaign_id", "team_id")
+        .annotate(n=Sum("attendance"))
+        .order_by()
+    }
+    result = {}
+    for row in totals:
+        key = (row["campaign_id"], row["team_id"])
+        figures = {name: row[name] or zero(name) for name in _TEAM_FIGURES}
+        result[key] = figures | split_attendance(figures["attendance"], live.get(key, 0))
+    return result
+
+
+def target_progress(*, user, filters: ReachFilters = EVERYTHING, today=None) -> list[dict]:
+    """Each visible target against the approved figures of the campaign's whole period
+    (the dashboard's date range does not apply), with its pacing.
+
+    Team targets are shown for the user's teams; campaign-wide targets, whose progress
+    counts every team, to managers only. Three queries whatever the number of targets.
+    """
+    today = today or timezone.localdate(timezone=timezone.get_default_timezone())
+    targets = CampaignTarget.objects.filter(
+        campaign__in=permissions.visible_campaigns(user).values("pk")
+    )
+    if not permissions.is_manager(user):
+        targets = targets.filter(team__in=permissions.visible_teams(user).values("pk"))
+    if filters.campaign:
+        targets = targets.filter(campaign=filters.campaign)
+    if filters.team:
+        targets = targets.filter(team=filters.team)
+    targets = list(
+        targets.select_related("campaign", "team").order_by(
+            "-campaign__start_date", "campaign__name", "team__name", "figure"
+        )
+    )
+    if not targets:
+        return []
+    scope = ReachFilters()  # the whole period of each campaign
+    rows = rollups_for(user=user, filters=scope).filter(
+        campaign_id__in={target.campaign_id for target in targets}
+    )
+    figures = _figures_by_campaign_team(rows)
+    progress = []
+    for target in targets:
+        measure = TARGET_ACTUALS[target.figure]
+        actual = sum(
+            (
+                values[measure]
+                for (campaign_id, team_id), values in figures.items()
+                if campaign_id == target.campaign_id
+                and (target.team_id is None or team_id == target.team_id)
+            ),
+            zero(measure),
+        )
+        campaign = target.campaign
+        progress.append(
+            {
+                "target": target,
+                "campaign": campaign,
+                "team": target.team,
+                "figure": target.figure,
+                "label": target.get_figure_display(),
+                "value": target.value if measure == "money_protected_yuan" else int(target.value),
+                "actual": actual,
+                "money": measure == "money_protected_yuan",
+                **pacing(
+                    start=campaign.start_date,
+                    end=campaign.end_date,
+                    today=today,
+                    actual=actual,
+                    target=target.value,
+                ),
+            }
+        )
+    return progress
+
+
+def team_comparison(*, user, filters: ReachFilters = EVERYTHING) -> list[dict]:
+    """One row per visible team (in the chosen campaign): its approved figures in the
+    chosen range and its share of the in-person attendance shown. Three queries."""
+    teams = permissions.visible_teams(user)
+    if filters.team:
+        teams = teams.filter(pk=filters.team.pk)
+    if filters.campaign:
+        teams = teams.filter(campaigns=filters.campaign)
+    names = list(teams.order_by("name").values_list("pk", "name"))
+    by_team: dict[int, dict] = {}
+    for (_campaign_id, team_id), values in _figures_by_campaign_team(
+        rollups_for(user=user, filters=filters)
+    ).items():
+        row = by_team.setdefault(team_id, {})
+        for name, value in values.items():
+            row[name] = row.get(name, zero(name)) + value
+    rows = []
+    for team_id, name in names:
+        values = by_team.get(team_id, {})
+        rows.append(
+            {"team_id": team_id, "team": name}
+            | {
+                measure: values.get(measure, zero(measure))
+                for measure in (*_TEAM_FIGURES, *ATTENDANCE_SPLIT)
+            }
+        )
+    total = sum(row["in_person_attendance"] for row in rows)
+    for row in rows:
+        row["share_percent"] = round(100 * row["in_person_attendance"] / total) if total else 0
+    rows.sort(key=lambda row: (-row["in_person_attendance"], row["team"]))
+    return rows

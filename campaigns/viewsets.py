@@ -736,9 +736,6 @@ CAMPAIGN_FIELDS = [
     "teams",
     "scam_types",
     "audiences",
-    "target_events",
-    "target_people",
-    "target_materials",
     "budget_yuan",
 ]
 
@@ -756,7 +753,12 @@ class CampaignViewSet(ScopedModelViewSet):
     scope = staticmethod(permissions.visible_campaigns)
     icon = "flag"
     name = "campaigns_campaigns"
-    form_fields = CAMPAIGN_FIELDS
+    # Targets per campaign and per team (CampaignTarget) replace the campaign's own
+    # target_* fields, which migration 0013 copied into them.
+    panels = [
+        *(FieldPanel(name) for name in CAMPAIGN_FIELDS),
+        InlinePanel("targets", label=_("Targets"), heading=_("Targets")),
+    ]
     list_display = [
         "name",
         DateColumn("start_date", label=_("Start")),

@@ -25,6 +25,12 @@ for action_class in BULK_ACTIONS:
 def register_urls():
     return [
         path("campaigns/reach/", views.reach_dashboard, name="campaigns_reach"),
+        path("campaigns/reach/print/", views.reach_dashboard_print, name="campaigns_reach_print"),
+        path(
+            "campaigns/reach/export.xlsx",
+            views.reach_dashboard_export,
+            name="campaigns_reach_export",
+        ),
         path("campaigns/big-screen/", views.big_screen, name="campaigns_big_screen"),
         path(
             "campaigns/completeness/",

@@ -9,7 +9,7 @@ import campaigns.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0012_followup"),
+        ("campaigns", "0013_targets"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,3 +18,6 @@ FIGURES = {
 }
 # The breakdowns beside the totals.
 BREAKDOWNS = ("by_venue_type", "by_audience", "by_district", "by_format", "by_month")
+# The totals and each month also split attendance: in person + live stream = attendance.
+SPLIT = {"in_person_attendance", "live_stream_viewers"}
+SPLIT_BREAKDOWNS = ("by_month",)

@@ -91,6 +91,8 @@ def test_reach_api_keeps_the_report_shape_and_adds_money_protected(client, appro
         "qr_scans": 0,
         "unique_visitors": 0,
         "money_protected_yuan": "25000.50",
+        "in_person_attendance": 170,  # both booths: nobody watched a live stream
+        "live_stream_viewers": 0,
     }
     # Money protected is broken down like the other figures (both venues are markets,
     # both events booths, in May 2026); audience segments split attendance only.

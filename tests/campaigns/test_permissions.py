@@ -127,7 +127,7 @@ def test_coordinators_cannot_manage_campaigns(client, world):
 ROLES = ["anonymous", "editor", "coord_a", "lead_a", "coord_b", "lead_b", "manager", "admin"]
 CAMPAIGN_B = "B队专项"
 BUDGET = "88888"
-COST_PER_PERSON = "1269.83"  # 88,888 yuan / 70 people reached
+COST_PER_PERSON = "1,269.83"  # 88,888 yuan / 70 people reached, with thousands separators
 
 
 def add_scoped_objects(world, django_user_model):

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from campaigns import workflow
-from tests.campaigns.report_shape import BREAKDOWNS, FIGURES
+from tests.campaigns.report_shape import BREAKDOWNS, FIGURES, SPLIT, SPLIT_BREAKDOWNS
 
 
 @pytest.fixture
@@ -28,10 +28,12 @@ def run(*args):
 def test_json_report_has_totals_and_breakdowns_with_the_same_figures(approved, capsysbinary):
     call_command("reach_report", "--campaign", approved["campaign"].slug)
     document = json.loads(capsysbinary.readouterr().out)
-    assert set(document["totals"]) == FIGURES
+    assert set(document["totals"]) == FIGURES | SPLIT
     assert document["totals"]["attendance"] == 170 and document["totals"]["events"] == 2
+    assert document["totals"]["in_person_attendance"] == 170
     for name in BREAKDOWNS:
-        assert all(set(figures) == FIGURES for figures in document[name].values())
+        shape = FIGURES | SPLIT if name in SPLIT_BREAKDOWNS else FIGURES
+        assert all(set(figures) == shape for figures in document[name].values())
     assert list(document["by_month"]) == ["2026-05"]
     assert sum(row["attendance"] for row in document["by_district"].values()) == 170
 

@@ -465,10 +465,12 @@ def walk_campaigns(client, django_user_model, settings) -> list[Walk]:
         walk.get("events", "/admin/campaigns/events/")
         walk.get("edit event", f"/admin/campaigns/events/edit/{world['event_a'].pk}/")
         walk.get("reach", "/admin/campaigns/reach/")
+        walk.get("reach, printable", "/admin/campaigns/reach/print/")
         walks.append(walk)
     walk = walks[-1]
     walk.get("campaigns", "/admin/campaigns/campaigns/")
     walk.get("new campaign", "/admin/campaigns/campaigns/new/")
+    walk.get("edit campaign", f"/admin/campaigns/campaigns/edit/{world['campaign'].pk}/")
     # The second factor's own pages, as a manager meets them in production.
     settings.SECOND_FACTOR_REQUIRED = True
     client.logout()

@@ -143,6 +143,7 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = WAGTAILADMIN_PERMITTED_LANGUAGES = [
 ]
 WAGTAIL_I18N_ENABLED = True
 LOCALE_PATHS = [SITE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # zh-hans numbers with thousands separators
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
