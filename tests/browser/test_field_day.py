@@ -233,8 +233,8 @@ def test_a_field_day_from_the_phone_to_the_dashboard(coordinator, lead, demo_sit
 
     # 4. The coordinator finds it returned, reads the comment and fixes the figures.
     phone.goto(site + EVENTS)
-    row = phone.locator("table.listing tbody tr", has_text="已退回").first
-    assert row.count() == 1
+    rows = phone.locator("table.listing tbody tr").filter(has_text="已退回")
+    assert rows.filter(has_text="15,800.50").count() == 1
     shot(phone, "06_phone_list_returned")
     phone.goto(edit)
     assert comment in phone.locator("main").inner_text()
