@@ -41,7 +41,7 @@ test-fast: install  ## the edit-test loop (no browser or processes), stops at th
 	env -u PYTHONDONTWRITEBYTECODE FANGZHA_TEST_DB=$(VENV)/test-db-$(MIGRATIONS_HASH).sqlite3 \
 		PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 \
 		$(PY) -m pytest -p pytest_django.plugin -p xdist.plugin -x -q -n 2 \
-		--reuse-db -m "not browser and not processes and not commits and not demo and not catalogue and not fuzz and not postgres" \
+		--reuse-db -m "not browser and not processes and not commits and not demo and not catalogue and not fuzz and not postgres and not heavy" \
 		$(PYTEST_ARGS)
 
 mutation: install  ## mutation run on the guards (GUARDS=links|permissions|workflow|imports|all)

@@ -133,6 +133,15 @@ def moderator(django_user_model, db):
 # Tests that start processes (servers, workers, browsers, subprocesses) are marked
 # "processes", so that `make test-fast` can leave them out of the edit-test loop.
 PROCESS_TEST_FOLDERS = ("tests/browser/", "tests/workers/", "tests/faults/")
+# Modules that walk whole admin screens or build translated page trees test by test: a
+# third of the fast lane's CPU time (--durations, 2026-12-01). Marked "heavy", so that
+# `make test-fast` leaves them out; `make test` runs them.
+HEAVY_TEST_MODULES = (
+    "tests/core/test_admin_chinese.py",
+    "tests/materials/test_translations.py",
+    "tests/materials/test_language_switch.py",
+    "tests/materials/test_editing_revisions.py",
+)
 
 
 def _commits(item) -> bool:
@@ -146,6 +155,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if any(folder in item.nodeid for folder in PROCESS_TEST_FOLDERS):
             item.add_marker(pytest.mark.processes)
+        if item.nodeid.startswith(HEAVY_TEST_MODULES):
+            item.add_marker(pytest.mark.heavy)
         # A test that really commits ends by flushing the database. `make test-fast`
         # reuses its database file between runs, so a flush would leave the next run
         # without what the data migrations wrote (role groups, the Wagtail root, ...).

@@ -1,10 +1,14 @@
 """Helpers for tests that run the project, or a server it needs, in another process."""
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +73,40 @@ def gunicorn_command(port: int, *options: str) -> list[str]:
         "--log-level",
         "warning",
     ]
+
+
+@contextlib.contextmanager
+def serving_gunicorn(
+    port: int, env: dict, log: Path, *options: str, describe: Callable[[], str], timeout=30
+) -> Iterator[subprocess.Popen]:
+    """gunicorn_command(PORT, *OPTIONS) in ENV, its output appended to LOG; yields the
+    process once /robots.txt answers (a RuntimeError with describe(), e.g. the log's tail,
+    if it exits or stays silent for TIMEOUT seconds), and stops it afterwards (terminated,
+    killed if still there after 10 s)."""
+    with log.open("ab") as log_file:
+        process = subprocess.Popen(  # noqa: S603
+            gunicorn_command(port, *options), env=env, cwd=ROOT, stdout=log_file, stderr=log_file
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}\n{describe()}")
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not answer\n{describe()}") from None
+                time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def redis_server_command(port: int, workdir, *options: str) -> list[str]:

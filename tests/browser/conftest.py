@@ -162,7 +162,8 @@ def _scratch_postgres_database(test_database_url: str):
     return lifecycle()
 
 
-def _wait_until_serving(url: str, server, timeout: float = 30) -> None:
+def _wait_until_serving(url: str, server, timeout: float = 120) -> None:
+    # Generous: on a shared two-core machine a cold runserver takes over 30 s to answer.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:

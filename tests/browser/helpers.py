@@ -1,6 +1,7 @@
 """What the journeys share besides fixtures: where screenshots go, signing in."""
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -16,3 +17,40 @@ def sign_in(page, site, username, password):
     page.fill("input[name=password]", password)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(site + "/admin/")
+
+
+# Where Wagtail goes after a workflow action on a page: the page's explorer listing.
+EXPLORER = re.compile(r".*/admin/pages/\d+/$")
+
+
+def _open_page_editor(page, site, edit_path):
+    response = page.goto(site + edit_path)
+    assert response.status == 200
+
+
+def request_changes(page, site, *, edit_path, title, comment, screenshot):
+    """The demo's reviewer finds the page awaiting review (a link on their dashboard) and
+    asks for a change with ``comment``, through Wagtail's "Moderators approval" workflow;
+    ``screenshot`` is taken of the filled dialog before it is sent."""
+    sign_in(page, site, "reviewer", "fangzha-reviewer")
+    assert page.get_by_role("link", name=title).count()
+    _open_page_editor(page, site, edit_path)
+    page.get_by_role("button", name="更多动作").click()
+    page.get_by_role("button", name="请求修改").click()
+    dialog = page.locator(".modal-content").filter(has=page.locator("textarea[name=comment]"))
+    dialog.locator("textarea[name=comment]").fill(comment)
+    page.screenshot(path=str(screenshot))
+    dialog.get_by_role("button", name="请求修改").click()
+    page.wait_for_url(EXPLORER)
+
+
+def read_change_request(page, site, *, edit_path, comment, screenshot):
+    """The demo's editor opens the page and reads the reviewer's ``comment`` in the status
+    panel's workflow details (``screenshot`` of them), then closes the dialog."""
+    sign_in(page, site, "editor", "fangzha-editor")
+    _open_page_editor(page, site, edit_path)
+    page.locator("[data-side-panel-toggle=status]").click()
+    page.get_by_role("button", name="查看详情").click()
+    page.locator("#workflow-status-dialog").get_by_text(comment).wait_for(state="visible")
+    page.screenshot(path=str(screenshot))
+    page.keyboard.press("Escape")

@@ -32,13 +32,12 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 from playwright.sync_api import expect
 
-from tests.browser.helpers import SHOTS, sign_in
+from tests.browser.helpers import EXPLORER, SHOTS, read_change_request, request_changes, sign_in
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 EDIT_URL = re.compile(r".*/admin/pages/(\d+)/edit/$")
-EXPLORER = re.compile(r".*/admin/pages/\d+/$")  # where Wagtail goes after an action
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # the demo's TIME_ZONE, and its editors' clocks
 
 # Journey 1's guide: what an editor writes the day a new script starts going round.
@@ -221,25 +220,23 @@ def test_editor_writes_a_guide_that_goes_through_review_to_readers(desktop, demo
     shot(page, "5_submitted")
 
     # The reviewer finds it on the dashboard and asks for a change, with a comment.
-    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
-    assert page.get_by_role("link", name=GUIDE_TITLE).count()
-    open_editor(page, demo_site, edit_path)
-    more_actions(page)
-    page.get_by_role("button", name="请求修改").click()
-    dialog = page.locator(".modal-content").filter(has=page.locator("textarea[name=comment]"))
-    dialog.locator("textarea[name=comment]").fill(FIX_REQUEST)
-    shot(page, "6_request_changes")
-    dialog.get_by_role("button", name="请求修改").click()
-    page.wait_for_url(EXPLORER)
+    request_changes(
+        page,
+        demo_site,
+        edit_path=edit_path,
+        title=GUIDE_TITLE,
+        comment=FIX_REQUEST,
+        screenshot=SHOTS / "day_6_request_changes.png",
+    )
 
     # The editor sees the request and its comment, adds the sign and resubmits.
-    sign_in(page, demo_site, "editor", "fangzha-editor")
-    open_editor(page, demo_site, edit_path)
-    page.locator("[data-side-panel-toggle=status]").click()
-    page.get_by_role("button", name="查看详情").click()
-    page.locator("#workflow-status-dialog").get_by_text(FIX_REQUEST).wait_for(state="visible")
-    shot(page, "7_comment_seen")
-    page.keyboard.press("Escape")
+    read_change_request(
+        page,
+        demo_site,
+        edit_path=edit_path,
+        comment=FIX_REQUEST,
+        screenshot=SHOTS / "day_7_comment_seen.png",
+    )
     page.locator("[data-contentpath='signs'] button[data-streamfield-list-add]").last.click()
     page.fill("input[name='body-2-value-signs-2-value']", FIXED_SIGN)
     more_actions(page)

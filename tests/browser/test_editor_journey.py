@@ -10,11 +10,10 @@ import re
 
 import pytest
 
-from tests.browser.helpers import SHOTS, sign_in
+from tests.browser.helpers import EXPLORER, SHOTS, read_change_request, request_changes, sign_in
 
 pytestmark = pytest.mark.browser
 
-EXPLORER = re.compile(r".*/admin/pages/\d+/$")  # where Wagtail goes after an action
 # A guide with three scam types and two audiences ticked; no other browser test reads it.
 GUIDE_TITLE = "帮爸妈防骗：子女能做的六件事"
 GUIDE_PATH = "/zh-hans/materials/guide-family-help-parents/"
@@ -69,26 +68,24 @@ def test_request_changes_loop_on_a_tagged_guide(desktop, demo_site):
     shot(page, "2_submitted")
 
     # The reviewer finds it awaiting review and asks for a change, with a comment.
-    sign_in(page, demo_site, "reviewer", "fangzha-reviewer")
-    assert page.get_by_role("link", name=GUIDE_TITLE).count()
-    open_editor(page, demo_site, edit_path)
-    more_actions(page)
-    page.get_by_role("button", name="请求修改").click()
-    dialog = page.locator(".modal-content").filter(has=page.locator("textarea[name=comment]"))
-    dialog.locator("textarea[name=comment]").fill(COMMENT)
-    shot(page, "3_request_changes")
-    dialog.get_by_role("button", name="请求修改").click()
-    page.wait_for_url(EXPLORER)
+    request_changes(
+        page,
+        demo_site,
+        edit_path=edit_path,
+        title=GUIDE_TITLE,
+        comment=COMMENT,
+        screenshot=SHOTS / "editor_3_request_changes.png",
+    )
 
     # The editor sees the request and the comment, edits and resubmits.
-    sign_in(page, demo_site, "editor", "fangzha-editor")
-    summary = open_editor(page, demo_site, edit_path)
-    page.locator("[data-side-panel-toggle=status]").click()
-    page.get_by_role("button", name="查看详情").click()
-    comment = page.locator("#workflow-status-dialog").get_by_text(COMMENT)
-    comment.wait_for(state="visible")
-    shot(page, "4_comment_seen")
-    page.keyboard.press("Escape")
+    read_change_request(
+        page,
+        demo_site,
+        edit_path=edit_path,
+        comment=COMMENT,
+        screenshot=SHOTS / "editor_4_comment_seen.png",
+    )
+    summary = page.locator("textarea[name=summary]")
     new_summary = "父母被骗，往往是因为不好意思问。帮他们开通来电拦截，就多一道防线。"
     summary.fill(new_summary)
     more_actions(page)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import free_port, gunicorn_command, site_env
+from tests.processes import free_port, serving_gunicorn, site_env
 
 try:
     import psycopg
@@ -76,6 +76,10 @@ def _skip_or_fail(reason: str) -> None:
             pytrace=False,
         )
     pytest.skip(reason)
+
+
+def _log_tail(log: Path) -> str:
+    return f"--- gunicorn log ---\n{_tail(log)}"
 
 
 def _tail(path: Path, lines: int = 40) -> str:
@@ -232,7 +236,7 @@ class FaultServer:
             return list(pool.map(lambda _: self.get(path), range(self.threads)))
 
     def log_tail(self) -> str:
-        return f"--- gunicorn log ---\n{_tail(self.log)}"
+        return _log_tail(self.log)
 
 
 @pytest.fixture(scope="module")
@@ -294,36 +298,6 @@ def fault_server(postgres):
     if migrate.returncode:
         raise RuntimeError(f"migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
     log = workdir / "gunicorn.log"
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(  # noqa: S603
-            gunicorn_command(
-                port, "--workers", "1", "--threads", str(THREADS), "--graceful-timeout", "5"
-            ),
-            env=env,
-            cwd=ROOT,
-            stdout=log_file,
-            stderr=log_file,
-        )
-    server = FaultServer(f"http://127.0.0.1:{port}", process, log, THREADS)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"gunicorn exited with {process.returncode}\n{server.log_tail()}"
-                )
-            try:
-                urllib.request.urlopen(server.url + "/robots.txt", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not answer\n{server.log_tail()}") from None
-                time.sleep(0.2)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    options = ("--workers", "1", "--threads", str(THREADS), "--graceful-timeout", "5")
+    with serving_gunicorn(port, env, log, *options, describe=lambda: _log_tail(log)) as process:
+        yield FaultServer(f"http://127.0.0.1:{port}", process, log, THREADS)

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from tests.faults.conftest import ROOT, _skip_or_fail, _tail
-from tests.processes import free_port, gunicorn_command, redis_server_command, site_env
+from tests.processes import free_port, redis_server_command, serving_gunicorn, site_env
 
 pytestmark = pytest.mark.postgres
 
@@ -114,12 +114,16 @@ class Site:
         )
 
     def tail(self):
-        """The log's last lines, and the end of the last traceback logged."""
-        last_error = ""
-        for line in self.log.read_text(errors="replace").splitlines():
-            with contextlib.suppress(ValueError):
-                last_error = json.loads(line).get("exception", "")[-1500:] or last_error
-        return f"--- gunicorn log ---\n{_tail(self.log)}\n--- last traceback ---\n{last_error}"
+        return _log_report(self.log)
+
+
+def _log_report(log):
+    """The log's last lines, and the end of the last traceback logged."""
+    last_error = ""
+    for line in log.read_text(errors="replace").splitlines():
+        with contextlib.suppress(ValueError):
+            last_error = json.loads(line).get("exception", "")[-1500:] or last_error
+    return f"--- gunicorn log ---\n{_tail(log)}\n--- last traceback ---\n{last_error}"
 
 
 @pytest.fixture(scope="module")
@@ -156,33 +160,9 @@ def site(postgres, redis):
     guide_id, guide_url = done.stdout.split()[-2:]
     guide_url = "/" + guide_url.split("/", 3)[-1] if "://" in guide_url else guide_url
     log = workdir / "gunicorn.log"
-    with log.open("ab") as log_file:
-        process = subprocess.Popen(  # noqa: S603
-            gunicorn_command(port, "--workers", "1", "--threads", str(THREADS)),
-            env=env,
-            cwd=ROOT,
-            stdout=log_file,
-            stderr=log_file,
-        )
-    running = Site(f"http://127.0.0.1:{port}", process, log, int(guide_id), guide_url)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, running.tail()
-            try:
-                urllib.request.urlopen(running.url + "/robots.txt", timeout=2)  # noqa: S310
-                break
-            except OSError:
-                assert time.monotonic() < deadline, running.tail()
-                time.sleep(0.2)
-        yield running
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    options = ("--workers", "1", "--threads", str(THREADS))
+    with serving_gunicorn(port, env, log, *options, describe=lambda: _log_report(log)) as process:
+        yield Site(f"http://127.0.0.1:{port}", process, log, int(guide_id), guide_url)
 
 
 def p99(seconds):
