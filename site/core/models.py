@@ -61,6 +61,7 @@ class SiteSettings(BaseSiteSetting):
         _("spam reporting number"),
         max_length=16,
         default="12321",
+        blank=True,
         help_text=_("Where readers report scam text messages, calls and websites."),
     )
     organisation = models.CharField(

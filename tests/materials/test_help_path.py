@@ -1,15 +1,20 @@
 """The "被骗了怎么办" help path (issue 15, "Help now"): the page, the header link on every
 page in both text modes, tap-to-call numbers from the site settings, and search."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
 from wagtail.models import Site
 
 from core.models import SiteSettings
 from core.templatetags.fangzha_tags import link_numbers
 from materials.models import HelpPage
 from tests import factories
+from tests.site_tree import remove_site_tree
 
 SITUATIONS = [
     {
@@ -226,3 +231,40 @@ def test_editors_and_reviewers_edit_the_help_page_others_cannot(client, help_pag
     client.force_login(user)
     response = client.get(f"/admin/pages/{help_page.pk}/edit/")
     assert response.status_code == status
+
+
+# --- the demo -------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The README's demo, loaded once for these tests and rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        remove_site_tree()
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.demo
+@pytest.mark.django_db
+def test_demo_has_the_help_page_in_chinese_and_english(demo, client):
+    chinese = HelpPage.objects.live().get(locale__language_code="zh-hans")
+    english = HelpPage.objects.live().get(locale__language_code="en")
+    assert english.translation_key == chinese.translation_key
+    given = [block.value["given"] for block in chinese.situations]
+    for what in ("银行转账", "微信支付", "屏幕共享", "验证码", "身份证", "贷款", "还在进行中"):
+        assert any(what in text for text in given), what
+    html = html_of(client, chinese.url)
+    for number in ("110", "96110", "12321"):
+        assert f'href="tel:{number}"' in html
+    assert "国家反诈中心" in html and "银行卡背面" in html
+    english_html = html_of(client, english.url)
+    main = english_html[english_html.index("<main") : english_html.index("</main>")]
+    assert not re.search(r"[\u4e00-\u9fff]", main)
+    assert 'href="tel:110"' in english_html
+    for query in ("被骗了", "转错账了", "已经转账了怎么办", "妈妈被骗了怎么办"):
+        search = html_of(client, f"/zh-hans/search/?q={query}")
+        first = search.index('class="result-title"')
+        assert chinese.url in search[first : first + 200], query
+    search = html_of(client, "/en/search/?q=I think I've been scammed")
+    first = search.index('class="result-title"')
+    assert english.url in search[first : first + 200]
