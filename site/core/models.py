@@ -57,6 +57,13 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Shown on every page as a tap-to-call link."),
     )
     emergency_number = models.CharField(_("police emergency number"), max_length=16, default="110")
+    spam_report_number = models.CharField(
+        _("spam reporting number"),
+        max_length=16,
+        default="12321",
+        blank=True,
+        help_text=_("Where readers report scam text messages, calls and websites."),
+    )
     organisation = models.CharField(
         _("publishing organisation"),
         max_length=255,
@@ -80,6 +87,7 @@ class SiteSettings(BaseSiteSetting):
     panels = [
         FieldPanel("hotline"),
         FieldPanel("emergency_number"),
+        FieldPanel("spam_report_number"),
         FieldPanel("organisation"),
         FieldPanel("icp_filing"),
         FieldPanel("police_filing"),
@@ -106,7 +114,34 @@ class SiteSettings(BaseSiteSetting):
 
     @property
     def hotline_tel(self) -> str:
-        return "".join(ch for ch in self.hotline if ch.isdigit() or ch == "+")
+        return tel_number(self.hotline)
+
+    def number_for(self, key: str) -> str:
+        """The number a HOTLINES key stands for, as the settings write it ("" if unknown)."""
+        return getattr(self, HOTLINE_FIELDS.get(key, ""), "") or ""
+
+    def phone_numbers(self) -> dict[str, str]:
+        """{number as written: what a tel: link dials} for every number in the settings."""
+        numbers = (self.number_for(key) for key in HOTLINE_FIELDS)
+        return {number.strip(): tel_number(number) for number in numbers if tel_number(number)}
+
+
+# The numbers a page can point readers to; their values are the site settings'.
+HOTLINES = [
+    ("emergency", _("Police emergency number (110)")),
+    ("hotline", _("Anti-fraud hotline (96110)")),
+    ("spam", _("Spam reporting number (12321)")),
+]
+HOTLINE_FIELDS = {
+    "emergency": "emergency_number",
+    "hotline": "hotline",
+    "spam": "spam_report_number",
+}
+
+
+def tel_number(number: str) -> str:
+    """What a tel: link dials for a number as people write it (0571-96110 → 057196110)."""
+    return "".join(ch for ch in number or "" if ch.isdigit() or ch == "+")
 
 
 def page_at_path(home: Page, path_components: list[str]) -> tuple:

@@ -59,6 +59,13 @@ def normalise_query(raw: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
+def fold_for_matching(text: str) -> str:
+    """TEXT reduced to its letters and digits, case folded, for comparing phrases as typed:
+    "  妈妈 被骗了怎么办？" → "妈妈被骗了怎么办", "Been SCAMMED!" → "beenscammed"."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
 def search_terms(query: str) -> str:
     """The words of a query, without the punctuation full-text engines read as syntax
     (quotes, brackets, *, ^, :, -): readers type it by accident, never as operators."""

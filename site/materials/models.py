@@ -29,6 +29,7 @@ from wagtail.search import index
 from core.blocks import ArticleStreamBlock
 from core.cache_epoch import cached
 from core.fields import optional_foreign_key, optional_yuan
+from core.models import HOTLINES
 from core.pages import (
     CachedViewRestrictionsMixin,
     PinyinSlugMixin,
@@ -37,7 +38,7 @@ from core.pages import (
     paginate,
 )
 from core.rich_text import SanitisedRichTextField
-from core.search import cjk_ngrams, plain_text
+from core.search import cjk_ngrams, fold_for_matching, plain_text
 
 from .feeds import AlertAtomFeed, AlertRssFeed
 from .forms import MaterialPageForm
@@ -658,6 +659,77 @@ class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePa
 def _chosen(request, name: str, allowed: set[str]) -> list[str]:
     """Values of a repeatable query parameter, keeping only ones that exist."""
     return [value for value in request.GET.getlist(name) if value in allowed][:20]
+
+
+class HelpStepBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("what to do"))
+    hotline = blocks.ChoiceBlock(
+        choices=HOTLINES,
+        required=False,
+        label=_("number to call"),
+        help_text=_("Shown as a tap-to-call button with the number from the site settings."),
+    )
+
+
+class SituationBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label=_("situation"), help_text=_("As the reader would say it."))
+    given = blocks.CharBlock(
+        label=_("what was paid or given"),
+        required=False,
+        help_text=_("e.g. bank transfer, WeChat Pay or Alipay, a verification code"),
+    )
+    steps = blocks.ListBlock(HelpStepBlock(), label=_("steps, in order"), min_num=1)
+
+    class Meta:
+        icon = "warning"
+        template = "blocks/help_situation.html"
+        label = _("Situation")
+        description = _("What to do in the first minutes, step by step, for one situation")
+        preview_value = {
+            "title": "我已经转账了",
+            "given": "银行转账",
+            "steps": [{"text": "立即拨打110报警，请民警协助止付。", "hotline": "emergency"}],
+        }
+
+
+class HelpPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
+    """被骗了怎么办: what to do in the first minutes, by situation and by what was given."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    situations = StreamField([("situation", SituationBlock())], verbose_name=_("situations"))
+    trigger_phrases = models.TextField(
+        _("questions that lead here"),
+        blank=True,
+        help_text=_(
+            "One per line, as readers type them (被骗了, 转错账, 已经转账). A search "
+            "containing one of them shows this page first."
+        ),
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("situations")]
+    promote_panels = Page.promote_panels + [FieldPanel("trigger_phrases")]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("situations"),
+    ]
+    parent_page_types = ["core.HomePage"]
+    subpage_types: list[str] = []
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("help page (scammed?)")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    def phrases(self) -> list[str]:
+        """The trigger phrases, folded as search folds queries (core.search)."""
+        folded = (fold_for_matching(line) for line in self.trigger_phrases.splitlines())
+        return [phrase for phrase in folded if phrase]
+
+    def matches(self, query: str) -> bool:
+        folded = fold_for_matching(query)
+        return bool(folded) and any(phrase in folded for phrase in self.phrases())
 
 
 class Feedback(models.Model):

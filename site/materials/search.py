@@ -4,7 +4,7 @@ from wagtail.models import Locale, Page
 
 from core.search import query_tokens
 
-from .models import MATERIAL_TYPES
+from .models import MATERIAL_TYPES, HelpPage
 
 MAX_RESULTS = 500
 
@@ -35,3 +35,15 @@ def _title_rank(title: str, needle: str, words: list[str]) -> int:
     if all(word in title for word in words):
         return 1
     return 2
+
+
+def help_page_for(*, locale: Locale) -> HelpPage | None:
+    """The live public help page ("被骗了怎么办") in `locale`, if there is one."""
+    return HelpPage.objects.live().public().filter(locale=locale).first()
+
+
+def promoted_help_page(query: str, *, locale: Locale) -> HelpPage | None:
+    """The help page when the query contains one of its trigger phrases (被骗了, 转错账…):
+    the reader who types that needs it before any material."""
+    page = help_page_for(locale=locale)
+    return page if page is not None and page.matches(query) else None

@@ -10,7 +10,7 @@ from core.cache_epoch import cached
 from core.models import HomeFeaturedItem
 from core.pages import exclude_private
 
-from .models import MATERIAL_TYPES, AlertIndexPage, AlertPage, MaterialIndexPage
+from .models import MATERIAL_TYPES, AlertIndexPage, AlertPage, HelpPage, MaterialIndexPage
 
 
 def latest_alerts(*, locale_id: int, limit: int = 3) -> list[AlertPage]:
@@ -22,24 +22,22 @@ def latest_alerts(*, locale_id: int, limit: int = 3) -> list[AlertPage]:
 
 
 def section_urls(request, *, language_code: str) -> dict:
-    """URLs of the library ("library") and alert list ("alerts") in one language.
+    """URLs of the library ("library"), alert list ("alerts") and help page ("help",
+    被骗了怎么办) in one language.
 
     Shown in every page's navigation, so cached per site and language.
     """
 
     def compute():
-        types = ContentType.objects.get_for_models(MaterialIndexPage, AlertIndexPage)
+        names = {MaterialIndexPage: "library", AlertIndexPage: "alerts", HelpPage: "help"}
+        types = ContentType.objects.get_for_models(*names)
+        name_of = {types[model].pk: name for model, name in names.items()}
         pages = (
             Page.objects.live()
             .filter(locale__language_code=language_code, content_type__in=types.values())
             .only("id", "url_path", "content_type_id", "depth", "path")
         )
-        return {
-            "library"
-            if page.content_type_id == types[MaterialIndexPage].pk
-            else "alerts": page.get_url(request)
-            for page in pages
-        }
+        return {name_of[page.content_type_id]: page.get_url(request) for page in pages}
 
     site = Site.find_for_request(request)
     return cached(f"materials:sections:{getattr(site, 'pk', 0)}:{language_code}", compute)

@@ -22,7 +22,7 @@ from core.search import highlight, normalise_query
 from .forms import FeedbackForm
 from .listing import RESULT_IMAGE
 from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
-from .search import search_materials
+from .search import help_page_for, promoted_help_page, search_materials
 
 # Anonymous answers one client address may send in FEEDBACK_WINDOW seconds: enough for a
 # class answering together behind one school address, not for a script.
@@ -39,7 +39,7 @@ def search(request):
     audiences = [
         a for a in request.GET.getlist("audience") if a in {item.slug for item in audience_options}
     ]
-    results = None
+    results = pages = None
     if query:
         results = paginate(
             request, search_materials(query, locale=locale, formats=formats, audiences=audiences)
@@ -50,6 +50,11 @@ def search(request):
         for page in pages:
             page.excerpt = highlight(page.search_text(), query)
         results.object_list = pages
+    # Questions such as 被骗了 / 转错账了 put the help page first; a search that found
+    # nothing offers it too, with the hotlines.
+    promoted = promoted_help_page(query, locale=locale) if query else None
+    help_page = promoted or (None if pages else help_page_for(locale=locale))
+    found = (results.paginator.count if results is not None else 0) + (1 if promoted else 0)
     filter_query = request.GET.copy()
     filter_query.pop("page", None)
     return TemplateResponse(
@@ -58,6 +63,9 @@ def search(request):
         {
             "query": query,
             "results": results,
+            "promoted": promoted if results is not None and results.number == 1 else None,
+            "found": found,
+            "help_page": help_page,
             "chosen": {"type": formats, "audience": audiences},
             "format_options": MATERIAL_TYPES.options(),
             "audience_options": audience_options,

@@ -1,12 +1,17 @@
 """Template tags for the public site's chrome: navigation, language links, dates."""
 
+import re
 from decimal import Decimal
 
 from django import template
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from core.cache_epoch import cached
+from core.models import SiteSettings, tel_number
 
 register = template.Library()
 
@@ -95,3 +100,82 @@ def content_fragment(parser, token):
     parser.delete_first_token()
     name = bits[1].strip("\"'")
     return ContentFragmentNode(nodelist, name, [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+HTML_TAG = re.compile(r"(<[^>]*>)")
+# A number stands alone: not part of a longer number, an amount (1100元) or a date.
+NOT_BEFORE = r"(?<![\d.,¥$\-/])"
+NOT_AFTER = r"(?![\d.,%元万年月日号\-/])"
+
+
+@register.simple_tag(takes_context=True)
+def tel_links(context, html):
+    """HTML with the site settings' numbers (110, 96110, 12321) as tel: links wherever they
+    stand alone in the text, outside existing links. Other numbers are left alone.
+
+        {% tel_links page.body|richtext %}   {% tel_links step.text|linebreaksbr %}
+
+    Without a request (a body rendered for its reading time) the HTML is unchanged.
+    """
+    request = context.get("request")
+    if request is None:
+        return html
+    return link_numbers(html, SiteSettings.for_request(request))
+
+
+def link_numbers(html, site_settings) -> str:
+    """HTML (safe: marked up or escaped) with the numbers of SITE_SETTINGS linked."""
+    numbers = site_settings.phone_numbers() if isinstance(site_settings, SiteSettings) else {}
+    if not html or not numbers:
+        return html
+    alternatives = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+    pattern = re.compile(f"{NOT_BEFORE}({alternatives}){NOT_AFTER}")
+    parts = HTML_TAG.split(str(html))
+    in_link = 0
+    for index, part in enumerate(parts):
+        if index % 2:  # a tag
+            if re.match(r"<a[\s>]", part, re.IGNORECASE):
+                in_link += 1
+            elif re.match(r"</a\s*>", part, re.IGNORECASE):
+                in_link = max(0, in_link - 1)
+        elif not in_link and part:
+            parts[index] = pattern.sub(
+                lambda m: format_html('<a href="tel:{}">{}</a>', numbers[m[1]], m[1]), part
+            )
+    # The pieces are the input (safe HTML, escaped text) and format_html's links.
+    return SafeString("".join(parts))
+
+
+CALL_LABELS = {
+    "emergency": _("Call the police: %(number)s"),
+    "hotline": _("Anti-fraud hotline: %(number)s"),
+    "spam": _("Report spam: %(number)s"),
+}
+
+
+@register.simple_tag(takes_context=True)
+def call_button(context, key: str, css_class: str = "button button-call"):
+    """A tap-to-call button for one of the site settings' numbers (core.models.HOTLINES)."""
+    request = context.get("request")
+    if not request or key not in CALL_LABELS:
+        return ""
+    settings = SiteSettings.for_request(request)
+    number = settings.number_for(key)
+    if not number:
+        return ""
+    return format_html(
+        '<a class="{}" href="tel:{}">{}</a>',
+        css_class,
+        tel_number(number),
+        CALL_LABELS[key] % {"number": number},
+    )
+
+
+@register.simple_tag
+def tel_link(number: str):
+    """One number as a tap-to-call link, e.g. inside a translated sentence:
+    {% tel_link site_settings.emergency_number as emergency %}."""
+    tel = tel_number(number)
+    if not tel:
+        return number
+    return format_html('<a href="tel:{}">{}</a>', tel, number)

@@ -43,6 +43,7 @@ from materials.models import (
     Audience,
     CaseStudyPage,
     GuidePage,
+    HelpPage,
     MaterialIndexPage,
     PosterPage,
     ScamType,
@@ -83,8 +84,12 @@ class Command(BaseCommand):
         self.zh = Locale.objects.get_or_create(language_code=ZH)[0]
         self.en = Locale.objects.get_or_create(language_code=EN)[0]
 
-        if HomePage.objects.filter(locale=self.zh).exists():
+        home = HomePage.objects.filter(locale=self.zh).first()
+        if home is not None:
             self.stdout.write("Demo content is already loaded; leaving pages as they are.")
+            if "help" in data and not HelpPage.objects.filter(locale=self.zh).exists():
+                with transaction.atomic():  # a demo loaded before the help page existed
+                    self.make_help(home, data["help"])
         else:
             with transaction.atomic():
                 self.load_content(data)
@@ -178,6 +183,8 @@ class Command(BaseCommand):
         home = self.make_home(data["home"])
         library = self.make_section(home, MaterialIndexPage, data["library"])
         alert_index = self.make_section(home, AlertIndexPage, data["alert_index"])
+        if "help" in data:
+            self.make_help(home, data["help"])
 
         pages_by_slug = {}
         for spec in data.get("posters", []):
@@ -292,6 +299,24 @@ class Command(BaseCommand):
         home.add_child(instance=page)
         self.publish(page)
         self.translate(page, spec, ["intro"])
+        return page
+
+    def make_help(self, home, spec):
+        """被骗了怎么办: the situations and their steps, in Chinese and English."""
+        page = HelpPage(
+            title=self.text(spec["title"]),
+            slug=spec["slug"],
+            intro=self.text(spec.get("intro")),
+            trigger_phrases=self.text(spec.get("trigger_phrases")),
+            situations=json.dumps(spec["situations"][ZH], ensure_ascii=False),
+        )
+        list(page.situations)  # bind the blocks, so list items are saved with ids (localize)
+        home.add_child(instance=page)
+        self.publish(page)
+        extra = None
+        if EN in spec["situations"]:
+            extra = {"situations": json.dumps(spec["situations"][EN], ensure_ascii=False)}
+        self.translate(page, spec, ["intro", "trigger_phrases"], extra=extra)
         return page
 
     def material_fields(self, spec, locale=ZH):
