@@ -75,8 +75,11 @@ FORMATS_BY_VENUE = {
 
 
 def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330) -> bool:
-    """Create the demo once; returns False if teams already exist."""
+    """Create the demo once; returns False if teams already exist (the demo accounts
+    then get the README's passwords back, as `make demo` promises)."""
     if Team.objects.exists():
+        if Team.objects.filter(name=TEAMS[0][0]).exists():  # the demo's own data
+            _reset_passwords()
         return False
     rng = random.Random(96110)  # noqa: S311 - demo data, not security
     today = today or timezone.localdate()
@@ -117,6 +120,16 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
         _links_and_scans(rng, campaigns, created, materials, today)
         reach.rebuild_reach_rollups()
     return True
+
+
+def _reset_passwords():
+    """The demo accounts that exist get their README passwords back; none is created
+    (a database whose teams are not the demo's is left alone)."""
+    model = get_user_model()
+    passwords = {username: password for username, password, _g, _t in DEMO_ACCOUNTS}
+    for user in model.objects.filter(username__in=passwords):
+        user.set_password(passwords[user.username])
+        user.save(update_fields=["password"])
 
 
 def _accounts():

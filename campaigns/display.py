@@ -112,6 +112,7 @@ def screen_money(amount) -> tuple[str, str]:
 
 
 SHOWN_TOTALS = ("events", "attendance", "warnings", "qr_scans")
+SHOWN_AS = {"attendance": "in_person_attendance"}  # the figure each headline reads
 
 
 def grouped(number) -> str:
@@ -163,9 +164,12 @@ def screen_context(*, user, filters: ReachFilters) -> dict:
     updated = beijing_now()
     number, unit = screen_money(report["totals"]["money_protected_yuan"])
     totals = report["totals"]
+    # 现场覆盖人数 is the people in the room: live-stream viewers are split off, as on the
+    # dashboard (reach.split_attendance).
+    shown = {name: totals[SHOWN_AS.get(name, name)] for name in SHOWN_TOTALS}
     return {
-        "figures": {name: grouped(totals[name]) for name in SHOWN_TOTALS},
-        "sizes": {name: figure_size(grouped(totals[name])) for name in SHOWN_TOTALS},
+        "figures": {name: grouped(value) for name, value in shown.items()},
+        "sizes": {name: figure_size(grouped(value)) for name, value in shown.items()},
         "money": {"number": number, "unit": unit, "size": figure_size(number + "万")},
         "campaign": filters.campaign,
         "months": _shown(column_rows(report["by_month"], "attendance")[-12:]),

@@ -349,7 +349,7 @@ def test_the_export_has_the_dashboards_tables_charts_and_typed_numbers(client, t
     assert overview["现场覆盖人数"] == 13155 and overview["线上直播观看人数"] == 190
     in_person = next(c for c in book["总览"]["B"] if c.value == 13155)
     assert in_person.number_format == "#,##0"
-    for name in ("按月", "按场所类型", "按受众", "按区域", "按形式", "各单位对比"):
+    for name in ("按月", "按场所类型", "按受众", "按辖区", "按形式", "各单位对比"):
         assert len(book[name]._charts) == 1, name
     teams = list(book["各单位对比"].iter_rows(min_row=3, values_only=True))
     assert teams[0][:3] == ("B队", 1, 12345)

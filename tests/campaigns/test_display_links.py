@@ -369,3 +369,19 @@ def test_every_figure_on_the_screen_has_thousands_separators(client, approved):
 )
 def test_longer_figures_get_a_smaller_size_so_none_is_cut_off(text, size):
     assert display.figure_size(text) == size
+
+
+def test_live_stream_viewers_are_not_shown_as_people_reached_in_person(client, approved):
+    """The big screen's 现场覆盖人数 is people in the room, as on the dashboard: a live
+    stream's 400 viewers stay out of it (they count in attendance, split everywhere)."""
+    event = factories.OutreachEventFactory(
+        campaign=approved["event_a"].campaign,
+        team=approved["team_a"],
+        created_by=approved["coord_a"],
+        status="submitted",
+        format="online_live",
+        **factories.reached(400),
+    )
+    workflow.approve_event(event=event, user=approved["manager"])
+    response = client.get(screen_url(new_link(approved)))
+    assert 'data-figure="attendance" class="">200<' in response.content.decode()

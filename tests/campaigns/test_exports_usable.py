@@ -468,7 +468,7 @@ def test_reach_report_xlsx_in_chinese_with_typed_money_and_a_chart_per_breakdown
     call_command("reach_report", "--format", "xlsx", "--output", str(path), stdout=io.StringIO())
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[0] == "总计"
-    assert {"按场所类型", "按受众", "按辖区", "按形式", "按月份"} <= set(workbook.sheetnames)
+    assert {"按场所类型", "按受众", "按辖区", "按形式", "按月"} <= set(workbook.sheetnames)
     totals = {row[0].value: row[1] for row in workbook["总计"].iter_rows(min_row=2)}
     assert totals["避免损失（元）"].value == pytest.approx(41100.75)
     assert totals["避免损失（元）"].data_type == "n"
@@ -476,9 +476,9 @@ def test_reach_report_xlsx_in_chinese_with_typed_money_and_a_chart_per_breakdown
     venue = as_dicts(list(workbook["按场所类型"].iter_rows()))
     assert {row["项目"].value for row in venue} == {"银行", "菜市场", "学校"}
     assert sum(row["避免损失（元）"].value for row in venue) == pytest.approx(41100.75)
-    months = {row["项目"].value for row in as_dicts(list(workbook["按月份"].iter_rows()))}
+    months = {row["项目"].value for row in as_dicts(list(workbook["按月"].iter_rows()))}
     assert months == {"2026年5月", "2026年6月"}
-    for name in ("按场所类型", "按受众", "按辖区", "按形式", "按月份"):
+    for name in ("按场所类型", "按受众", "按辖区", "按形式", "按月"):
         [chart] = workbook[name]._charts
         assert chart.title is not None and chart.x_axis.title is not None
 

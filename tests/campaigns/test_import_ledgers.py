@@ -75,7 +75,7 @@ def test_real_shaped_ledger_imports_every_figure(jiangnan, name):
     assert (market.warnings, market.help_requests, market.staff_count) == (2, 5, 4)
     assert market.money_protected_yuan == decimal.Decimal("3800.00")
     assert (market.partners, market.attendance_method) == ("江南银行", "headcount")
-    assert (market.venue.venue_type, market.venue.district, market.format) == (
+    assert (market.venue.venue_type, market.venue.district.name, market.format) == (
         "market",
         "江南区",
         "booth",

@@ -234,6 +234,21 @@ def test_editors_and_reviewers_edit_the_help_page_others_cannot(client, help_pag
     assert response.status_code == status
 
 
+def test_the_help_page_form_speaks_chinese_to_an_editor(client, site_tree):
+    user = get_user_model().objects.create_user("李编辑", password="x")  # noqa: S106
+    user.groups.set(Group.objects.filter(name="Editors"))
+    client.force_login(user)
+    home = site_tree["home"]
+    response = client.get(f"/admin/pages/add/materials/helppage/{home.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for chinese in ("各种情况", "引到本页的问题", "要拨打的号码", "付出了什么", "报警电话（110）"):
+        # the block definitions travel as JSON, where Chinese may be \u-escaped
+        assert chinese in html or json.dumps(chinese)[1:-1] in html, chinese
+    for english in ("questions that lead here", "number to call", "what was paid or given"):
+        assert english not in html, english
+
+
 # --- the demo -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
@@ -269,18 +284,3 @@ def test_demo_has_the_help_page_in_chinese_and_english(demo, client):
     search = html_of(client, "/en/search/?q=I think I've been scammed")
     first = search.index('class="result-title"')
     assert english.url in search[first : first + 200]
-
-
-def test_the_help_page_form_speaks_chinese_to_an_editor(client, site_tree):
-    user = get_user_model().objects.create_user("李编辑", password="x")  # noqa: S106
-    user.groups.set(Group.objects.filter(name="Editors"))
-    client.force_login(user)
-    home = site_tree["home"]
-    response = client.get(f"/admin/pages/add/materials/helppage/{home.pk}/")
-    assert response.status_code == 200
-    html = response.content.decode()
-    for chinese in ("各种情况", "引到本页的问题", "要拨打的号码", "付出了什么", "报警电话（110）"):
-        # the block definitions travel as JSON, where Chinese may be \u-escaped
-        assert chinese in html or json.dumps(chinese)[1:-1] in html, chinese
-    for english in ("questions that lead here", "number to call", "what was paid or given"):
-        assert english not in html, english
