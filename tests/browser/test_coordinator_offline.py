@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import SHOTS, sign_in
+from tests.browser.helpers import SHOTS, confirm_same_day_if_asked, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,17 +39,6 @@ def fill_event(page, notes):
     page.fill("input[name=attendance]", "37")
     page.fill("input[name=general_public]", "37")
     page.fill("textarea[name=notes]", notes)
-
-
-def confirm_same_day_if_asked(page) -> bool:
-    """Another event at this venue today (the demo's, or an earlier test's): the form asks
-    to confirm that this one is a different event (issue 13); tick the box."""
-    box = page.locator("input[name=confirm_same_day]")
-    if box.count():
-        box.press("Space")  # from the keyboard: without its script the sidebar covers it
-        assert box.is_checked()
-        return True
-    return False
 
 
 def phone_photo() -> dict:

@@ -20,7 +20,7 @@ from django.utils import translation
 
 from core.templatetags.fangzha_tags import yuan
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import confirm_same_day_if_asked, sign_in
 from tests.browser.test_coordinator_offline import phone_photo
 
 pytestmark = pytest.mark.browser
@@ -121,7 +121,10 @@ def fill_when_and_where(page, start, end, notes):
 
 
 def save_and_submit(page, site):
-    page.get_by_role("button", name="保存并提交审核").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存并提交审核").click()
+    if confirm_same_day_if_asked(page):  # the demo (or step 1) has an event there today
+        page.get_by_role("button", name="保存并提交审核").click()
     page.wait_for_url(site + EVENTS)
     assert "已保存并提交审核" in page.locator("body").inner_text()
 
