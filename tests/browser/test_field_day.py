@@ -262,7 +262,8 @@ def test_a_field_day_from_the_phone_to_the_dashboard(coordinator, lead, demo_sit
     # 6. The dashboard and the API grew by exactly that event.
     board_after, api_after = dashboard(lead, site), api(lead, site)
     shot(lead, "10_lead_dashboard_after")
-    counted = {**EVENT, "events": 1}
+    # A booth: everyone was in the room (attendance = in person + live stream, issue 13).
+    counted = {**EVENT, "events": 1, "in_person_attendance": EVENT["attendance"]}
     for key in (k for k in board_before if k not in ("pending", "money_protected_yuan")):
         assert board_after[key] - board_before[key] == counted[key], key
     submitted, drafts, returned = board_before["pending"]
