@@ -6,12 +6,15 @@ import math
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
 from wagtail import blocks
 from wagtail.admin.panels import (
     FieldPanel,
@@ -19,6 +22,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     ObjectList,
+    PageChooserPanel,
     TabbedInterface,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -773,3 +777,133 @@ MATERIAL_TYPES = MaterialTypes(
     MaterialType("case", CaseStudyPage, _("Case study")),
     MaterialType("alert", AlertPage, _("Alert"), image_field=None, in_library=False),
 )
+
+
+# --- Playlists for the public-education screens of lobbies and markets --------------------
+# The page types a playlist item may show (an alert shows as a slide: title and summary).
+PLAYLIST_PAGE_TYPES = ["materials.VideoPage", "materials.PosterPage", "materials.AlertPage"]
+# A poster, alert or slide stays this long unless the editor says otherwise.
+DEFAULT_ITEM_SECONDS = 15
+
+
+class Playlist(ClusterableModel):
+    """What the screens of bank lobbies, markets and stations play, in a loop: published
+    videos and posters, alerts and short slides, each for a number of seconds. It can be
+    limited to a period and to hours of the day (Beijing time), and aimed at audiences.
+    Teams choose one for each of their screens (campaigns.screens)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    start_date = models.DateField(
+        _("first day"), null=True, blank=True, help_text=_("Leave empty to start at once.")
+    )
+    end_date = models.DateField(
+        _("last day"), null=True, blank=True, help_text=_("Leave empty to run until changed.")
+    )
+    start_hour = models.PositiveSmallIntegerField(
+        _("from (hour)"),
+        default=0,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Hour of the day (0–23, Beijing time) the screens start playing it."),
+    )
+    end_hour = models.PositiveSmallIntegerField(
+        _("until (hour)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Hour of the day (1–24) the screens stop; 24 is midnight."),
+    )
+    audiences = ParentalManyToManyField(
+        Audience, blank=True, related_name="+", verbose_name=_("target audiences")
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Period")),
+        FieldRowPanel(
+            [FieldPanel("start_hour"), FieldPanel("end_hour")], heading=_("Hours of the day")
+        ),
+        FieldPanel("audiences", widget=forms.CheckboxSelectMultiple),
+        InlinePanel("items", heading=_("Items, in the order they play"), label=_("item")),
+    ]
+
+    class Meta:
+        verbose_name = _("screen playlist")
+        verbose_name_plural = _("screen playlists")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_hour__gt=F("start_hour")), name="playlist_hours_in_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("The last day cannot be before the first.")
+        if self.end_hour is not None and self.start_hour is not None:
+            if self.end_hour <= self.start_hour:
+                errors["end_hour"] = _("The screens must stop after they start.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PlaylistItem(Orderable):
+    """One thing a playlist shows: a published video, poster or alert, or a slide (a
+    title, one line of advice and the site's hotline)."""
+
+    playlist = ParentalKey(Playlist, on_delete=models.CASCADE, related_name="items")
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("video, poster or alert"),
+        help_text=_("Leave empty for a slide."),
+    )
+    title = models.CharField(
+        _("slide title"), max_length=40, blank=True, help_text=_("For a slide only.")
+    )
+    advice = models.CharField(
+        _("advice"),
+        max_length=80,
+        blank=True,
+        help_text=_("One line, e.g. “Never share your screen with a stranger.”"),
+    )
+    duration_seconds = models.PositiveIntegerField(
+        _("seconds on screen"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(3), MaxValueValidator(600)],
+        help_text=_("Leave empty: a video plays to its end, anything else 15 seconds."),
+    )
+
+    panels = [
+        PageChooserPanel("page", PLAYLIST_PAGE_TYPES),
+        FieldRowPanel([FieldPanel("title"), FieldPanel("advice")]),
+        FieldPanel("duration_seconds"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("playlist item")
+        verbose_name_plural = _("playlist items")
+
+    def __str__(self):
+        return self.title or (self.page.title if self.page_id else str(self.pk))
+
+    def clean(self):
+        if not self.page_id and not self.title.strip():
+            raise ValidationError(
+                {"title": _("Choose a video, poster or alert, or give the slide a title.")}
+            )
+        if self.page_id and self.title.strip():
+            raise ValidationError(
+                {"title": _("A slide has no page: leave the title empty or the page empty.")}
+            )
+        if self.page_id and not isinstance(
+            self.page.specific, (VideoPage, PosterPage, AlertPage)
+        ):
+            raise ValidationError({"page": _("Choose a video, a poster or an alert.")})

@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from core.spreadsheets import FormulaSafeExportMixin
 
-from .models import MATERIAL_TYPES, Audience, Feedback, ScamType
+from .models import MATERIAL_TYPES, Audience, Feedback, Playlist, ScamType
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -41,6 +41,31 @@ class TaxonomyViewSetGroup(ViewSetGroup):
     menu_icon = "tag"
     menu_label = _("Topics")
     menu_order = 250
+
+
+class ItemCountColumn(Column):
+    def get_value(self, instance):
+        return instance.items.count()
+
+
+class PlaylistViewSet(SnippetViewSet):
+    """Playlists for the public-education screens (materials.playlists): editors build
+    them; campaign teams choose one for each screen."""
+
+    model = Playlist
+    icon = "media"
+    menu_label = _("Screen playlists")
+    menu_order = 255
+    add_to_admin_menu = True
+    list_display = [
+        "name",
+        ItemCountColumn("items", label=_("Items")),
+        DateColumn("start_date", label=_("First day")),
+        DateColumn("end_date", label=_("Last day")),
+        DateColumn("updated_at", label=_("Updated")),
+    ]
+    search_fields = ["name"]
+    copy_view_enabled = True
 
 
 class FeedbackIndexView(FormulaSafeExportMixin, IndexView):

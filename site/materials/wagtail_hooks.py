@@ -10,10 +10,16 @@ from .translations import (
     TranslationReportView,
     without_localize_report_for_non_editors,
 )
-from .viewsets import FeedbackViewSet, ReviewDueReportView, TaxonomyViewSetGroup
+from .viewsets import (
+    FeedbackViewSet,
+    PlaylistViewSet,
+    ReviewDueReportView,
+    TaxonomyViewSetGroup,
+)
 
 register_snippet(TaxonomyViewSetGroup)
 register_snippet(FeedbackViewSet)
+register_snippet(PlaylistViewSet)
 
 
 @hooks.register("register_admin_urls")
