@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 REFRESH_SECONDS = 60
 # Writes of last_seen_at at most this often per link, however often the screen polls.
 SEEN_EVERY = datetime.timedelta(minutes=1)
-_TOKEN_IN_PATH = re.compile(r"(/screen/[A-Za-z0-9_-]{4})[^/\s\"?]*")
+_TOKEN_IN_PATH = re.compile(r"(/(?:screen|player)/[A-Za-z0-9_-]{4})[^/\s\"?]*")
 
 
 def shortened(token: str) -> str:
@@ -88,12 +88,13 @@ def log_refused(token: str, reason: str) -> None:
 
 
 class RedactTokens(logging.Filter):
-    """Shortens /screen/<token>/ in log records (Django's "Not Found: /screen/…" and
+    """Shortens /screen/<token>/ and /player/<token>/ in log records (Django's
+    "Not Found: /screen/…" and
     the development server's request lines), so no full token reaches the logs."""
 
     def filter(self, record):
         message = record.getMessage()
-        if "/screen/" in message:
+        if "/screen/" in message or "/player/" in message:
             record.msg = _TOKEN_IN_PATH.sub(r"\1…", message)
             record.args = ()
         return True

@@ -9,7 +9,7 @@ from wagtail.models import Locale
 
 from . import permissions, places
 from .event_form import PhoneEventFormMixin
-from .models import ATTENDANCE_SANITY_BOUND, Campaign, District, Team, Venue
+from .models import ATTENDANCE_SANITY_BOUND, Campaign, District, Screen, Team, Venue
 from .reach import ReachFilters
 
 
@@ -317,3 +317,21 @@ class MergeVenuesForm(forms.Form):
         if self.cleaned_data["keep"] == "other":
             return other, self.venue
         return self.venue, other
+
+
+class ScreenForm(WagtailAdminModelForm):
+    """A screen of one of the user's teams (managers: any team), at a venue of the shared
+    directory, counting towards a campaign the user's teams take part in."""
+
+    class Meta:
+        model = Screen
+        fields = ["name", "team", "venue", "campaign", "playlist"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        self.fields["team"].queryset = permissions.visible_teams(user)
+        self.fields["venue"].queryset = permissions.visible_venues(user)
+        self.fields["campaign"].queryset = permissions.visible_campaigns(user)

@@ -591,10 +591,28 @@ class TrackedLink(models.Model):
     label = models.CharField(_("label"), max_length=120, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The QR code a lobby screen shows beside one material (campaigns.screens): made when
+    # the screen first shows it, so scans of what screens show count.
+    screen = models.ForeignKey(
+        "Screen",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="qr_links",
+        verbose_name=_("screen"),
+    )
 
     class Meta:
         verbose_name = _("tracked link")
         verbose_name_plural = _("tracked links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screen", "target"],
+                condition=Q(screen__isnull=False),
+                name="one_qr_link_per_screen_page",
+            )
+        ]
 
     def __str__(self):
         return self.label or self.code
@@ -798,3 +816,122 @@ class DisplayLink(models.Model):
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_screen_token() -> str:
+    return secrets.token_urlsafe(32)  # 43 characters, 256 bits
+
+
+class Screen(models.Model):
+    """A public-education screen at one of a team's venues (a bank lobby, a market hall):
+    it plays a playlist from its player link (/player/<token>/, no sign-in) and reports
+    what it showed (campaigns.screens). Revoking the link stops the player and its reports."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("Which screen, e.g. the lobby screen by the entrance."),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="screens", verbose_name=_("team")
+    )
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="screens", verbose_name=_("venue")
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.PROTECT,
+        related_name="screens",
+        verbose_name=_("campaign"),
+        help_text=_("Its plays and screen-hours count towards this campaign."),
+    )
+    playlist = models.ForeignKey(
+        "materials.Playlist",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("playlist"),
+    )
+    token = models.CharField(max_length=64, editable=False, default=new_screen_token)
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    last_seen_at = models.DateTimeField(_("last heard from"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("screen")
+        verbose_name_plural = _("screens")
+        ordering = ["team__name", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.venue.name}）"
+
+    def save(self, *args, **kwargs):
+        if not self.token_digest:
+            self.token_digest = token_digest(self.token)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.campaign_id and self.team_id:
+            if not self.campaign.teams.filter(pk=self.team_id).exists():
+                raise ValidationError(
+                    {"campaign": _("This team does not take part in the chosen campaign.")}
+                )
+
+
+class ScreenPlays(models.Model):
+    """What one screen showed of one playlist item on one (Beijing) day: how many times,
+    and for how many seconds. Kept by campaigns.screens.record_plays (one upsert per
+    item and day of a report); never added to attendance."""
+
+    screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="plays")
+    day = models.DateField()
+    item_id = models.PositiveBigIntegerField()  # the playlist item (materials.PlaylistItem)
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    label = models.CharField(max_length=255)
+    plays = models.PositiveIntegerField(default=0)
+    seconds = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["screen", "day", "item_id"], name="one_plays_row")
+        ]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.screen_id} {self.day} {self.item_id}: {self.plays}"
+
+
+class ScreenPlayReceipt(models.Model):
+    """A play the player reported, by the id the player gave it: a retried report stores
+    nothing twice. Kept for a week (campaigns.screens.PLAY_MAX_AGE), then pruned."""
+
+    screen = models.ForeignKey(Screen, on_delete=models.CASCADE, related_name="+")
+    play_id = models.CharField(max_length=64)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["screen", "play_id"], name="one_receipt_per_play")
+        ]
+
+    def __str__(self):
+        return self.play_id

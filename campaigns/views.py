@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 
-from . import coverage, display, links, permissions, selectors
+from . import coverage, display, links, permissions, screens, selectors
 from .charts import bar_chart, column_chart
 from .exporting import dashboard_to_xlsx
 from .forms import ReachFilterForm
@@ -100,7 +100,27 @@ def dashboard_figures(user, filters) -> dict:
         "teams": selectors.team_comparison(user=user, filters=filters),
         "coverage": coverage.venue_coverage(user=user),
         "show_budgets": show_budgets,
+        "screens": _screen_figures(user, filters, venue_labels),
     }
+
+
+def _screen_figures(user, filters, venue_labels) -> dict:
+    """Lobby and market screens (campaigns.screens): their own figures, beside events."""
+    figures = screens.screen_reach(user=user, filters=filters)
+    tables = []
+    for title, rows, key, labels in (
+        (_("By venue type"), figures["by_venue_type"], "screen__venue__venue_type", venue_labels),
+        (_("By district"), figures["by_district"], "screen__venue__district__name", {}),
+        (_("By campaign"), figures["by_campaign"], "screen__campaign__name", {}),
+        (_("By venue"), figures["by_venue"], "screen__venue__name", {}),
+    ):
+        tables.append(
+            {
+                "title": title,
+                "rows": [{**row, "label": labels.get(row[key], row[key])} for row in rows],
+            }
+        )
+    return {**figures, "tables": tables}
 
 
 def _dashboard_form(request):

@@ -38,10 +38,17 @@ from wagtail.permission_policies.base import BasePermissionPolicy
 
 from core.ids import parse_id
 
-from . import display, followup, history, permissions, places, selectors, workflow
+from . import display, followup, history, permissions, places, screens, selectors, workflow
 from .event_form import MaterialSelect, NativeDateTimeInput
 from .exporting import XLSX_TYPE, events_to_csv, events_to_xlsx
-from .forms import CampaignForm, MergeVenuesForm, OutreachEventForm, ReviewForm, VenueForm
+from .forms import (
+    CampaignForm,
+    MergeVenuesForm,
+    OutreachEventForm,
+    ReviewForm,
+    ScreenForm,
+    VenueForm,
+)
 from .imports.views import import_job_view, import_view
 from .link_form import LinkChoicesFromQueryMixin, TrackedLinkForm
 from .models import (
@@ -51,6 +58,7 @@ from .models import (
     District,
     EventStatus,
     OutreachEvent,
+    Screen,
     Team,
     TrackedLink,
     Venue,
@@ -1099,6 +1107,153 @@ class DisplayLinkViewSet(ScopedModelViewSet):
         ]
 
 
+# --- Screens in lobbies and markets (their team's coordinators and leads, managers) -------
+class TeamScreensPolicy(BasePermissionPolicy):
+    """Campaign roles register, edit and revoke their own teams' screens (the views scope
+    which ones, campaigns.screens.visible_screens); nobody deletes one: a revoked
+    screen keeps its figures."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and permissions.has_campaign_role(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def users_with_any_permission(self, actions):
+        if set(actions) <= {"delete"}:
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(is_active=True)
+            .filter(Q(is_superuser=True) | Q(groups__name__in=permissions.ROLE_GROUPS))
+            .distinct()
+        )
+
+    def users_with_permission(self, action):
+        return self.users_with_any_permission([action])
+
+
+class ScreenStatusColumn(Column):
+    """在线 / 离线 (not heard from for screens.OFFLINE_AFTER) / 已撤销."""
+
+    def get_value(self, instance):
+        if screens.is_revoked(instance):
+            text, css = gettext("Revoked"), "w-status"
+        elif screens.is_offline(instance):
+            text, css = (
+                pgettext("screen status", "Offline"),
+                "w-status w-status--label flagged-attendance",
+            )
+        else:
+            text, css = pgettext("screen status", "Online"), "w-status w-status--primary"
+        return format_html('<span class="{}" data-screen-status>{}</span>', css, text)
+
+
+class PlayerAddressColumn(Column):
+    """The player link to open on the screen, while it is not revoked."""
+
+    def get_value(self, instance):
+        if screens.is_revoked(instance):
+            return gettext("Revoked %(when)s") % {
+                "when": timezone.localtime(instance.revoked_at).strftime("%Y-%m-%d %H:%M")
+            }
+        return reverse("campaigns_player", args=[instance.token])
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        if not screens.is_revoked(instance):
+            context["value"] = parent_context["request"].build_absolute_uri(context["value"])
+        return context
+
+
+class LastSeenColumn(Column):
+    def get_value(self, instance):
+        if instance.last_seen_at is None:
+            return gettext("Never")
+        return timezone.localtime(instance.last_seen_at, timezone.get_default_timezone()).strftime(
+            "%Y-%m-%d %H:%M"
+        )
+
+
+class ScreenCreateView(generic.CreateView):
+    def save_instance(self):
+        self.form.instance.created_by = self.request.user
+        return super().save_instance()
+
+
+class ScreenIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("team", "venue", "playlist")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if not screens.is_revoked(instance):
+            buttons.append(
+                ListingButton(
+                    gettext("Revoke"),
+                    url=reverse("campaigns_devices:revoke", args=[instance.pk]),
+                    icon_name="cross",
+                    priority=20,
+                )
+            )
+        return buttons
+
+
+def revoke_screen_view(request, pk):
+    """Confirm (GET) and revoke (POST): the player stops at its next call, and its
+    reports are refused. Another team's screen: 404."""
+    screen = get_object_or_404(screens.visible_screens(request.user), pk=pk)
+    if request.method == "POST":
+        if screens.revoke(screen=screen, user=request.user):
+            log(instance=screen, action="wagtail.edit", content_changed=True)
+            messages.success(request, gettext("Revoked: %(name)s") % {"name": screen.name})
+        return redirect("campaigns_devices:index")
+    return TemplateResponse(
+        request,
+        "campaigns/admin/screen_revoke.html",
+        {"screen": screen, "page_title": gettext("Revoke screen player link")},
+    )
+
+
+class ScreenViewSet(ScopedModelViewSet):
+    """Screens in bank lobbies and markets (campaigns.screens): a team registers one at a
+    venue, chooses a playlist and opens the player link on the screen."""
+
+    model = Screen
+    scope = staticmethod(screens.visible_screens)
+    icon = "media"
+    name = "campaigns_devices"
+    menu_label = _("Screens")
+    form_fields = ["name", "team", "venue", "campaign", "playlist"]
+    list_display = [
+        "name",
+        "team",
+        "venue",
+        "playlist",
+        ScreenStatusColumn("status", label=_("Status")),
+        LastSeenColumn("last_seen_at", label=_("last heard from")),
+        PlayerAddressColumn("token", label=_("Player link")),
+    ]
+    list_filter = ["team", "playlist"]
+    search_fields = ["name", "venue__name"]
+    add_view_class = ScreenCreateView
+    index_view_class = ScreenIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = False
+
+    @property
+    def permission_policy(self):
+        return TeamScreensPolicy(self.model)
+
+    def get_form_class(self, for_update=False):
+        return ScreenForm
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("revoke/<int:pk>/", revoke_screen_view, name="revoke"),
+        ]
+
+
 class CampaignsViewSetGroup(ViewSetGroup):
     menu_label = _("Campaigns")
     menu_icon = "flag"
@@ -1111,4 +1266,5 @@ class CampaignsViewSetGroup(ViewSetGroup):
         DistrictViewSet,
         TrackedLinkViewSet,
         DisplayLinkViewSet,
+        ScreenViewSet,
     )

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from campaigns import player_views
 from campaigns import views as campaign_views
 from config.api import api
 from core import second_factor
@@ -30,6 +31,22 @@ urlpatterns = [
         r"^screen/(?P<token>[^/]{1,400})/$",
         campaign_views.display_screen,
         name="campaigns_display_screen",
+    ),
+    path("player/sw.js", player_views.player_service_worker, name="campaigns_player_sw"),
+    re_path(
+        r"^player/(?P<token>[A-Za-z0-9_-]{1,100})/$",
+        player_views.player_page,
+        name="campaigns_player",
+    ),
+    re_path(
+        r"^player/(?P<token>[A-Za-z0-9_-]{1,100})/manifest\.json$",
+        player_views.player_manifest,
+        name="campaigns_player_manifest",
+    ),
+    re_path(
+        r"^player/(?P<token>[A-Za-z0-9_-]{1,100})/plays/$",
+        player_views.player_plays,
+        name="campaigns_player_plays",
     ),
     re_path(r"^qr/(?P<page_id>\d+)\.(?P<fmt>png|svg)$", material_views.qr_code, name="qr_code"),
     path(

@@ -903,7 +903,5 @@ class PlaylistItem(Orderable):
             raise ValidationError(
                 {"title": _("A slide has no page: leave the title empty or the page empty.")}
             )
-        if self.page_id and not isinstance(
-            self.page.specific, (VideoPage, PosterPage, AlertPage)
-        ):
+        if self.page_id and not isinstance(self.page.specific, (VideoPage, PosterPage, AlertPage)):
             raise ValidationError({"page": _("Choose a video, a poster or an alert.")})

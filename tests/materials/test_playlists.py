@@ -32,7 +32,9 @@ def lobby_playlist(site_tree):
     video = factories.VideoPageFactory(
         parent=site_tree["library"],
         title="防骗“三不一多”",
-        video_file=document("video-three-nos.mp4", (DEMO_VIDEOS / "video-three-nos.mp4").read_bytes()),
+        video_file=document(
+            "video-three-nos.mp4", (DEMO_VIDEOS / "video-three-nos.mp4").read_bytes()
+        ),
         duration_seconds=28,
     )
     video.captions.add(
@@ -50,7 +52,10 @@ def lobby_playlist(site_tree):
     PlaylistItem.objects.create(playlist=playlist, page=video, sort_order=0)
     PlaylistItem.objects.create(playlist=playlist, page=poster, duration_seconds=20, sort_order=1)
     PlaylistItem.objects.create(
-        playlist=playlist, title="转账前先核实", advice="陌生人让你转账，先打电话问家人。", sort_order=2
+        playlist=playlist,
+        title="转账前先核实",
+        advice="陌生人让你转账，先打电话问家人。",
+        sort_order=2,
     )
     return {"playlist": playlist, "video": video, "poster": poster, **site_tree}
 
