@@ -101,7 +101,7 @@ def player_manifest(request, token: str):
 @require_POST
 def player_plays(request, token: str):
     """The player's batch of plays: stored once each, whatever the retries."""
-    screen = screens.find_screen(token)
+    screen = screens.find_screen(token, for_report=True)
     if screen is None or screens.is_revoked(screen):
         return _refused_json(token, screen)
     if over_limit(

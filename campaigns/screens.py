@@ -72,13 +72,19 @@ def visible_screens(user) -> QuerySet:
 
 
 # --- The token -----------------------------------------------------------------------------
-def find_screen(token: str) -> Screen | None:
-    """The screen with this player token (revoked or not), or None."""
-    screen = (
-        Screen.objects.select_related("playlist", "venue", "campaign")
-        .filter(token_digest=token_digest(token))
-        .first()
-    )
+# What a report needs of its screen: a narrow row, read every minute by every player.
+REPORT_FIELDS = ("pk", "token", "playlist_id", "created_at", "revoked_at", "last_seen_at")
+
+
+def find_screen(token: str, *, for_report: bool = False) -> Screen | None:
+    """The screen with this player token (revoked or not), or None. ``for_report``
+    reads only what counting plays needs."""
+    screens = Screen.objects.filter(token_digest=token_digest(token))
+    if for_report:
+        screens = screens.only(*REPORT_FIELDS)
+    else:
+        screens = screens.select_related("playlist", "venue", "campaign")
+    screen = screens.first()
     if screen is None or not compare_digest(screen.token.encode(), token.encode()):
         return None
     return screen
@@ -227,10 +233,10 @@ def record_plays(*, screen: Screen, plays: list[Play], now=None) -> dict:
     a retry could never store them, so the player drops them)."""
     now = now or timezone.now()
     items = {
-        item.pk: item
+        item["pk"]: item
         for item in PlaylistItem.objects.filter(
             playlist_id=screen.playlist_id, pk__in={play.item for play in plays}
-        ).select_related("page")
+        ).values("pk", "page_id", "title", "page__title")
     }
     oldest = max(now - PLAY_MAX_AGE, screen.created_at - CLOCK_SKEW)
     wanted, skipped, ids = [], 0, set()
@@ -242,6 +248,9 @@ def record_plays(*, screen: Screen, plays: list[Play], now=None) -> dict:
             skipped += 1
             continue
         wanted.append(play)
+    if not wanted:  # a heartbeat, or nothing storable: no transaction
+        mark_seen(screen, now)
+        return {"stored": 0, "known": 0, "skipped": skipped}
     try:
         with transaction.atomic():
             known = set(
@@ -271,14 +280,14 @@ def _add_to_rollup(screen: Screen, plays: list[Play], items: dict) -> None:
     with connection.cursor() as cursor:
         for (day, item_id), (count, seconds) in sorted(sums.items()):
             item = items[item_id]
-            label = (item.page.title if item.page_id else item.title)[:255]
+            label = (item["page__title"] if item["page_id"] else item["title"])[:255]
             cursor.execute(
                 f"INSERT INTO {table} (screen_id, day, item_id, page_id, label, plays, seconds) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (screen_id, day, item_id) DO UPDATE SET "
                 f"plays = {table}.plays + EXCLUDED.plays, "
                 f"seconds = {table}.seconds + EXCLUDED.seconds",
-                [screen.pk, day, item_id, item.page_id, label, count, seconds],
+                [screen.pk, day, item_id, item["page_id"], label, count, seconds],
             )
 
 
@@ -303,7 +312,11 @@ def screen_reach(*, user, filters: ReachFilters) -> dict:
     def by(field, label_field=None):
         fields = [field] if label_field is None else [field, label_field]
         return [
-            {**row, "hours": round(row["seconds"] / 3600, 1)}
+            {
+                **row,
+                "minutes": round(row["seconds"] / 60, 1),
+                "hours": round(row["seconds"] / 3600, 1),
+            }
             for row in rows.values(*fields)
             .annotate(
                 screens=Count("screen", distinct=True),
@@ -329,7 +342,7 @@ def screen_reach(*, user, filters: ReachFilters) -> dict:
             "screens": totals["screens"] or 0,
             "plays": totals["plays"] or 0,
             "seconds": seconds,
-            "minutes": seconds // 60,
+            "minutes": round(seconds / 60, 1),
             "hours": round(seconds / 3600, 1),
             "qr_scans": visits["scans"] or 0,
         },
@@ -338,7 +351,7 @@ def screen_reach(*, user, filters: ReachFilters) -> dict:
         "by_campaign": by("screen__campaign__name"),
         "by_venue": by("screen__venue__name", "screen__venue__venue_type"),
         "by_material": [
-            {**row, "minutes": (row["seconds"] or 0) // 60}
+            {**row, "minutes": round((row["seconds"] or 0) / 60, 1)}
             for row in rows.values("label")
             .annotate(plays=Sum("plays"), seconds=Sum("seconds"))
             .order_by("-plays", "label")[:10]

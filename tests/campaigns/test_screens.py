@@ -306,7 +306,7 @@ def test_dashboard_shows_screens_apart_from_attendance(client, lobby):
     post_plays(client, lobby["screen"], plays_of(lobby["slide_item"], seconds=15))
     figures = screens.screen_reach(user=lobby["manager"], filters=ReachFilters())
     assert figures["totals"]["plays"] == 10 and figures["totals"]["seconds"] == 195
-    assert figures["totals"]["minutes"] == 3 and figures["totals"]["screens"] == 1
+    assert figures["totals"]["minutes"] == 3.2 and figures["totals"]["screens"] == 1
     assert figures["by_venue_type"][0]["screen__venue__venue_type"] == "bank"
     assert figures["by_district"][0]["screen__venue__district__name"] == "江南区"
     assert figures["by_campaign"][0]["plays"] == 10
@@ -314,7 +314,7 @@ def test_dashboard_shows_screens_apart_from_attendance(client, lobby):
         "label": "公检法不会电话办案",
         "plays": 9,
         "seconds": 180,
-        "minutes": 3,
+        "minutes": 3.0,
     }
     page = client.get("/admin/campaigns/reach/", HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = page.content.decode()

@@ -62,18 +62,36 @@ self.addEventListener("message", function (event) {
   if (data.forget) {
     event.waitUntil(caches.delete(CACHE));
   } else if (data.keep) {
-    // Media no longer in the playlist: removed from the copy (pages and manifests stay).
-    var keep = {};
-    data.keep.forEach(function (url) { keep[new URL(url, self.location.origin).href] = true; });
-    event.waitUntil(caches.open(CACHE).then(function (cache) {
-      return cache.keys().then(function (requests) {
-        return Promise.all(requests.map(function (request) {
-          var path = new URL(request.url).pathname;
-          if (/^\/(media|documents)\//.test(path) && !keep[request.url]) {
-            return cache.delete(request);
-          }
-        }));
-      });
-    }));
+    event.waitUntil(tidy(data.keep).then(function () { return store(data.store || []); }));
   }
 });
+
+// Copies what the player names, unless already kept (fetched fresh, without a range).
+function store(urls) {
+  return caches.open(CACHE).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return cache.match(url).then(function (copy) {
+        if (copy) return null;
+        return fetch(url, { credentials: "omit" }).then(function (response) {
+          if (response.status === 200) return cache.put(url, response);
+        }).catch(function () { return null; });
+      });
+    }));
+  });
+}
+
+function tidy(keepUrls) {
+  // Media no longer in the playlist: removed from the copy (pages and manifests stay).
+  var keep = {};
+  keepUrls.forEach(function (url) { keep[new URL(url, self.location.origin).href] = true; });
+  return caches.open(CACHE).then(function (cache) {
+    return cache.keys().then(function (requests) {
+      return Promise.all(requests.map(function (request) {
+        var path = new URL(request.url).pathname;
+        if (/^\/(media|documents)\//.test(path) && !keep[request.url]) {
+          return cache.delete(request);
+        }
+      }));
+    });
+  });
+}

@@ -181,9 +181,20 @@
         delete blobs[url];
       }
     });
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ keep: Object.keys(keep) });
-    }
+    // The copy keeps this page, its script and style, the manifest and every item's
+    // media, even those fetched before the service worker took over (the first visit).
+    var own = [location.href, manifestUrl];
+    document.querySelectorAll("script[src], link[rel=stylesheet]").forEach(function (el) {
+      own.push(el.src || el.href);
+    });
+    toWorker({ keep: Object.keys(keep), store: own.concat(Object.keys(keep)) });
+  }
+
+  function toWorker(message) {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.ready.then(function (registration) {
+      if (registration.active) registration.active.postMessage(message);
+    });
   }
 
   // --- playing --------------------------------------------------------------------
@@ -245,16 +256,19 @@
         video.playsInline = true;
         video.setAttribute("muted", "");
         if (item.frame && blobs[item.frame]) video.poster = blobs[item.frame];
-        (item.captions || []).forEach(function (caption, index) {
-          if (!blobs[caption.src]) return;
+        // One caption track, shown: Chinese where the video has it (Chromium would
+        // otherwise also switch on a second track matching the device's language).
+        var captions = item.captions || [];
+        var caption = captions.filter(function (c) { return c.srclang === "zh-Hans"; })[0] || captions[0];
+        if (caption && blobs[caption.src]) {
           var track = document.createElement("track");
           track.kind = "captions";
           track.src = blobs[caption.src];
           track.srclang = caption.srclang;
           track.label = caption.label;
-          if (index === 0) track.default = true;
+          track.default = true;
           video.appendChild(track);
-        });
+        }
         video.src = blobs[item.video];
         video.addEventListener("ended", function () { resolve(); });
         video.addEventListener("error", function () { later(resolve, 3000); });
@@ -291,6 +305,7 @@
       return;
     }
     setState("playing");
+    if (!navigator.onLine) showStatus(texts.offline);
     var item = manifest.items[position % manifest.items.length];
     position = (position + 1) % manifest.items.length;
     var started = new Date();
@@ -323,9 +338,7 @@
     try { localStorage.removeItem(queueKey); } catch (e) { /* nothing kept */ }
     Object.keys(blobs).forEach(function (url) { URL.revokeObjectURL(blobs[url]); });
     blobs = {};
-    if (navigator.serviceWorker && navigator.serviceWorker.controller) {
-      navigator.serviceWorker.controller.postMessage({ forget: true });
-    }
+    toWorker({ forget: true });
   }
 
   function online() {
