@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from core.tasks import RETRY_BACKOFF, TRANSIENT_ERRORS
 
-from . import followup, notify, permissions, reach
+from . import followup, notify, permissions, reach, screens
 from .imports import tasks as import_tasks  # noqa: F401  (registers the import's tasks)
 from .models import EventStatus, OutreachEvent, ReminderSent, Team
 from .reach import ReachFilters
@@ -85,6 +85,12 @@ def send_weekly_summary(team_id: int, week_start: str) -> bool:
 def check_reach_rollups() -> int:
     """Nightly: compare the dashboard's rollups with the approved events, repair drift."""
     return reach.repair_reach_rollups()
+
+
+@shared_task(acks_late=True, autoretry_for=TRANSIENT_ERRORS, **RETRY_BACKOFF)
+def prune_screen_play_receipts() -> int:
+    """Nightly: forget the ids of screen plays too old to be reported again."""
+    return screens.prune_receipts()
 
 
 REMINDER_LIST_LIMIT = 10

@@ -37,7 +37,9 @@ playlist = Playlist.objects.create(name="{PLAYLIST}")
 PlaylistItem.objects.create(playlist=playlist, page=video, duration_seconds=4, sort_order=0)
 PlaylistItem.objects.create(playlist=playlist, page=poster, duration_seconds=3, sort_order=1)
 venue = Venue.objects.filter(venue_type="bank", district__name="江南区").order_by("pk").first()
-print(json.dumps({{"venue": str(venue), "venue_name": venue.name, "poster": poster.title}}))
+print(json.dumps({{
+    "venue": str(venue), "venue_name": venue.name, "poster": poster.title, "video": video.title
+}}))
 """
 
 FIGURES = f"""
@@ -148,7 +150,7 @@ def test_a_lobby_screen_plays_offline_and_counts_its_plays_once(browser, demo_se
             "() => { const v = document.querySelector('[data-stage] video');"
             " return v && v.currentTime > 1; }"
         )
-        assert screen.locator("[data-title]").inner_text() == "防骗“三不一多”"
+        assert screen.locator("[data-title]").inner_text() == seeded["video"]
         assert "96110" in screen.locator("[data-hotline]").inner_text()
         assert_fits(screen, "landscape, video")
         screen.screenshot(path=str(SHOTS / "player_landscape_video.png"))

@@ -7,6 +7,7 @@ import json
 import uuid
 
 import pytest
+from django.db.models import Sum
 from django.utils import timezone
 
 from campaigns import screens, workflow
@@ -323,3 +324,16 @@ def test_dashboard_shows_screens_apart_from_attendance(client, lobby):
     # Team B's people see none of team A's screens.
     other = screens.screen_reach(user=lobby["coord_b"], filters=ReachFilters())
     assert other["totals"]["plays"] == 0
+
+
+def test_receipts_too_old_to_be_reported_again_are_pruned_nightly(client, lobby):
+    from campaigns.tasks import prune_screen_play_receipts
+
+    post_plays(client, lobby["screen"], plays_of(lobby["slide_item"], lobby["poster_item"]))
+    old = ScreenPlayReceipt.objects.first()
+    ScreenPlayReceipt.objects.filter(pk=old.pk).update(
+        received_at=timezone.now() - datetime.timedelta(days=9)
+    )
+    assert prune_screen_play_receipts() == 1
+    assert ScreenPlayReceipt.objects.count() == 1
+    assert ScreenPlays.objects.aggregate(total=Sum("plays"))["total"] == 2  # figures stay

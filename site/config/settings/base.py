@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.tasks.check_reach_rollups",
         "schedule": crontab(hour=3, minute=30),
     },
+    "prune-screen-play-receipts": {
+        "task": "campaigns.tasks.prune_screen_play_receipts",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "weekly-team-summaries": {
         "task": "campaigns.tasks.send_weekly_summaries",
         "schedule": crontab(day_of_week="mon", hour=8, minute=0),
