@@ -88,9 +88,9 @@ def log_refused(token: str, reason: str) -> None:
 
 
 class RedactTokens(logging.Filter):
-    """Shortens /screen/<token>/ and /player/<token>/ in log records (Django's
-    "Not Found: /screen/…" and
-    the development server's request lines), so no full token reaches the logs."""
+    """Shortens /screen/<token>/ and /player/<token>/ in log records (Django's "Not
+    Found: /screen/…" and the development server's request lines), so no full token
+    reaches the logs."""
 
     def filter(self, record):
         message = record.getMessage()

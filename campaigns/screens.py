@@ -299,6 +299,8 @@ def prune_receipts(now=None) -> int:
 
 
 # --- The dashboard's figures ---------------------------------------------------------------
+BREAKDOWNS = ("by_venue_type", "by_district", "by_campaign", "by_venue")
+
 def screen_reach(*, user, filters: ReachFilters) -> dict:
     """Screens and what they showed, for the dashboard: totals, screen-hours by venue
     type, district and campaign, plays per material, and QR scans of what they showed.
@@ -329,6 +331,13 @@ def screen_reach(*, user, filters: ReachFilters) -> dict:
     totals = rows.aggregate(
         screens=Count("screen", distinct=True), plays=Sum("plays"), seconds=Sum("seconds")
     )
+    if not totals["plays"]:  # no screen has reported: one query, not eight
+        empty = {"screens": 0, "plays": 0, "seconds": 0, "minutes": 0, "hours": 0}
+        return {
+            "totals": {**empty, "qr_scans": 0},
+            **{key: [] for key in BREAKDOWNS},
+            "by_material": [],
+        }
     visits = filters.apply(
         LinkVisit.objects.filter(
             link__screen__in=visible_screens(user).values("pk"),
