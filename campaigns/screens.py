@@ -301,6 +301,7 @@ def prune_receipts(now=None) -> int:
 # --- The dashboard's figures ---------------------------------------------------------------
 BREAKDOWNS = ("by_venue_type", "by_district", "by_campaign", "by_venue")
 
+
 def screen_reach(*, user, filters: ReachFilters) -> dict:
     """Screens and what they showed, for the dashboard: totals, screen-hours by venue
     type, district and campaign, plays per material, and QR scans of what they showed.
