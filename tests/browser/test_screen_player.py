@@ -240,6 +240,8 @@ def test_a_lobby_screen_plays_offline_and_counts_its_plays_once(browser, demo_se
         screen.wait_for_selector("[data-player][data-state=revoked]", timeout=100_000)
         assert "此屏幕的播放链接已撤销" in screen.inner_text("body")
         assert screen.locator("[data-stage] video, [data-stage] img").count() == 0
+        assert not screen.locator("[data-side]").is_visible()  # no QR code, no title
+        assert screen.evaluate(FITS.replace("qr.width > 50 &&", "true ||"))["scrolls"] is False
         screen.screenshot(path=str(SHOTS / "player_revoked.png"))
         after = manage_shell(env, FIGURES)
         refused = screen.request.post(report_url, data={"plays": kept})

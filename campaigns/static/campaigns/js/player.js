@@ -333,6 +333,9 @@
     box.appendChild(h);
     box.appendChild(p);
     stage.appendChild(box);
+    qrBox.hidden = true;
+    qrImage.removeAttribute("src");
+    titleEl.textContent = "";
     root.querySelector("[data-side]").hidden = true;
     setState("revoked");
     try { localStorage.removeItem(queueKey); } catch (e) { /* nothing kept */ }
