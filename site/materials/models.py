@@ -732,6 +732,51 @@ class HelpPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         return bool(folded) and any(phrase in folded for phrase in self.phrases())
 
 
+class SearchTerm(models.Model):
+    """A word of the scam vocabulary: the search keeps it whole (安全账户, 屏幕共享, U盾), finds
+    its synonyms with it, and, when a reader pastes a message with it, may warn "这很可能是诈骗"."""
+
+    NO_SIGN = ""
+    SIGN_ALONE = "alone"
+    SIGN_PAIRED = "paired"
+    SIGNAL_CHOICES = [
+        (NO_SIGN, _("Not a sign of fraud by itself")),
+        (SIGN_ALONE, _("A sign of fraud on its own")),
+        (SIGN_PAIRED, _("A sign of fraud together with another such term")),
+    ]
+
+    term = models.CharField(_("term"), max_length=60, unique=True)
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_(
+            "Other ways readers write it, one a line (屏幕共享 for 共享屏幕, 帐户 for 账户): "
+            "a search for any of them finds pages with any other."
+        ),
+    )
+    scam_signal = models.CharField(
+        _("in a pasted message"),
+        max_length=10,
+        choices=SIGNAL_CHOICES,
+        blank=True,
+        default=NO_SIGN,
+        help_text=_("Whether a message that contains it is shown the warning 这很可能是诈骗."),
+    )
+
+    panels = [FieldPanel("term"), FieldPanel("synonyms"), FieldPanel("scam_signal")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self):
+        return self.term
+
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+
 class Feedback(models.Model):
     """A reader's anonymous "was this helpful?" answer. Stores no personal data."""
 

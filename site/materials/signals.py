@@ -8,10 +8,11 @@ from wagtail.signals import page_published
 
 from core.signals import site_content_changed
 
-from .models import Audience, PosterPage, ScamType
+from .models import Audience, PosterPage, ScamType, SearchTerm
 from .tasks import generate_poster_renditions
 
-for taxonomy in (ScamType, Audience):
+# SearchTerm: the public search's index is rebuilt with the new vocabulary (materials.search).
+for taxonomy in (ScamType, Audience, SearchTerm):
     post_save.connect(site_content_changed, sender=taxonomy)
     post_delete.connect(site_content_changed, sender=taxonomy)
 

@@ -22,7 +22,7 @@ from core.search import highlight, normalise_query
 from .forms import FeedbackForm
 from .listing import RESULT_IMAGE
 from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
-from .search import help_page_for, promoted_help_page, search_materials
+from .search import help_page_for, promoted_help_page, says_scam, search_materials
 
 # Anonymous answers one client address may send in FEEDBACK_WINDOW seconds: enough for a
 # class answering together behind one school address, not for a script.
@@ -54,6 +54,7 @@ def search(request):
     # nothing offers it too, with the hotlines.
     promoted = promoted_help_page(query, locale=locale) if query else None
     help_page = promoted or (None if pages else help_page_for(locale=locale))
+    warning = says_scam(query, locale=locale)
     found = (results.paginator.count if results is not None else 0) + (1 if promoted else 0)
     filter_query = request.GET.copy()
     filter_query.pop("page", None)
@@ -66,6 +67,11 @@ def search(request):
             "promoted": promoted if results is not None and results.number == 1 else None,
             "found": found,
             "help_page": help_page,
+            # A pasted message with the scam vocabulary (安全账户, 验证码 + 转账…) is warned.
+            "scam_warning": warning,
+            "scam_help_page": (promoted or help_page or help_page_for(locale=locale))
+            if warning
+            else None,
             "chosen": {"type": formats, "audience": audiences},
             "format_options": MATERIAL_TYPES.options(),
             "audience_options": audience_options,

@@ -16,7 +16,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from core.spreadsheets import FormulaSafeExportMixin
 
-from .models import MATERIAL_TYPES, Audience, Feedback, ScamType
+from .models import MATERIAL_TYPES, Audience, Feedback, ScamType, SearchTerm
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -36,8 +36,18 @@ class AudienceViewSet(SnippetViewSet):
     list_display = ["name", "slug", "locale"]
 
 
+class SearchTermViewSet(SnippetViewSet):
+    """The scam vocabulary of the public search (materials.search)."""
+
+    model = SearchTerm
+    icon = "search"
+    menu_label = _("Search terms")
+    list_display = ["term", "synonyms", "scam_signal"]
+    search_fields = ["term", "synonyms"]
+
+
 class TaxonomyViewSetGroup(ViewSetGroup):
-    items = (ScamTypeViewSet, AudienceViewSet)
+    items = (ScamTypeViewSet, AudienceViewSet, SearchTermViewSet)
     menu_icon = "tag"
     menu_label = _("Topics")
     menu_order = 250
