@@ -42,7 +42,8 @@ STOP_WORDS = frozenset(
     为何 哪 哪里 哪个 谁 多少 是不是 是 不是 就是 有 没有 在 和 与 跟 及 或 或者 还是 就 都 也 还
     又 再 才 很 太 更 最 要 想 会 能 可以 可能 应该 需要 说 讲 问 被 把 给 让 叫 对 对方 向 从 到
     去 来 上 下 里 后 前 时 时候 已经 刚刚 刚才 现在 今天 昨天 马上 立即 请 您好 你好 尊敬 真的 靠谱
-    是否 一定 如果 因为 所以 但是 而且 然后 其实 不 别 没 吧 等 等等 之后 之前 以后 以前 告诉 知道 觉得
+    是否 一定 如果 因为 所以 但是 而且 然后 其实 不 别 没 等 等等 之后 之前 以后 以前
+    告诉 知道 觉得
     a an and are as at be been by can do does for from get got has have how i i'm i've if in
     into is it its me my of on or our so that the their them there this to too was we what
     when where which who why will with you your
