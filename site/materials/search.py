@@ -15,6 +15,7 @@ ranks by the words it holds and where (title, topics, summary, body). A pasted m
 keeps only its most telling words, and may say the page "这很可能是诈骗".
 """
 
+import copy
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -117,6 +118,7 @@ class MaterialIndex:
             [item.name for item in (*scam_types.values(), *audiences.values())]
         )
         self.documents: list[Document] = []
+        self.pages: dict[int, Page] = {}  # the specific pages, to answer without a query
         for material_type in MATERIAL_TYPES:
             pages = (
                 material_type.model.objects.live()
@@ -128,6 +130,7 @@ class MaterialIndex:
                 )
             )
             for page in pages:
+                self.pages[page.pk] = page
                 topics = [scam_types.get(item.translation_key) for item in page.scam_types.all()]
                 readers = [audiences.get(item.translation_key) for item in page.audiences.all()]
                 self.documents.append(
@@ -263,14 +266,15 @@ def material_index(locale: Locale) -> MaterialIndex:
 
 def search_materials(query: str, *, locale: Locale, formats=(), audiences=()) -> list[Page]:
     """Live public materials in `locale` that hold most of the words of `query`, best
-    first (the module docstring says how)."""
-    page_ids = material_index(locale).search(query, formats=formats, audiences=audiences)
-    if not page_ids:
-        return []
-    # Checked again against the database: a page unpublished since the index was built
-    # is left out even before the epoch moves.
-    pages = Page.objects.live().public().filter(pk__in=page_ids).in_bulk()
-    return [pages[page_id] for page_id in page_ids if page_id in pages]
+    first (the module docstring says how), as specific pages.
+
+    They come from the index, without a query: publishing, unpublishing, moving or
+    deleting a page and changing a view restriction move the cache epoch
+    (core.signals), which retires the index. Each is a shallow copy, so what a request
+    attaches to it (an excerpt, a card image) stays with that request."""
+    index = material_index(locale)
+    page_ids = index.search(query, formats=formats, audiences=audiences)
+    return [copy.copy(index.pages[page_id]) for page_id in page_ids]
 
 
 def says_scam(query: str, *, locale: Locale) -> bool:
