@@ -146,6 +146,7 @@ class MaterialIndex:
                         },
                     )
                 )
+        self.help_page = HelpPage.objects.live().public().filter(locale_id=locale_id).first()
         self.document_frequency: dict[frozenset[str], int] = {}
         self._pinyin: dict[str, str] | None = None
 
@@ -283,8 +284,9 @@ def says_scam(query: str, *, locale: Locale) -> bool:
 
 
 def help_page_for(*, locale: Locale) -> HelpPage | None:
-    """The live public help page ("被骗了怎么办") in `locale`, if there is one."""
-    return HelpPage.objects.live().public().filter(locale=locale).first()
+    """The live public help page ("被骗了怎么办") in `locale`, if there is one (kept with
+    the index, so retired with it when the published site changes)."""
+    return material_index(locale).help_page
 
 
 def promoted_help_page(query: str, *, locale: Locale) -> HelpPage | None:
