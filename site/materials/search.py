@@ -16,6 +16,7 @@ keeps only its most telling words, and may say the page "这很可能是诈骗".
 """
 
 import copy
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from threading import Lock
@@ -119,6 +120,7 @@ class MaterialIndex:
         )
         self.documents: list[Document] = []
         self.pages: dict[int, Page] = {}  # the specific pages, to answer without a query
+        self.texts: dict[int, str] = {}  # their search_text(), for the results' excerpts
         for material_type in MATERIAL_TYPES:
             pages = (
                 material_type.model.objects.live()
@@ -131,6 +133,7 @@ class MaterialIndex:
             )
             for page in pages:
                 self.pages[page.pk] = page
+                self.texts[page.pk] = page.search_text()
                 topics = [scam_types.get(item.translation_key) for item in page.scam_types.all()]
                 readers = [audiences.get(item.translation_key) for item in page.audiences.all()]
                 self.documents.append(
@@ -142,7 +145,7 @@ class MaterialIndex:
                             "title": fold(page.title),
                             "topics": fold(" / ".join(i.name for i in topics + readers if i)),
                             "summary": fold(page.summary),
-                            "body": fold(page.search_text()),
+                            "body": fold(self.texts[page.pk]),
                         },
                     )
                 )
@@ -272,10 +275,16 @@ def search_materials(query: str, *, locale: Locale, formats=(), audiences=()) ->
     They come from the index, without a query: publishing, unpublishing, moving or
     deleting a page and changing a view restriction move the cache epoch
     (core.signals), which retires the index. Each is a shallow copy, so what a request
-    attaches to it (an excerpt, a card image) stays with that request."""
+    attaches to it (an excerpt, a card image) stays with that request; its
+    search_text() answers with the text the index holds instead of walking its fields
+    again."""
     index = material_index(locale)
-    page_ids = index.search(query, formats=formats, audiences=audiences)
-    return [copy.copy(index.pages[page_id]) for page_id in page_ids]
+    pages = []
+    for page_id in index.search(query, formats=formats, audiences=audiences):
+        page = copy.copy(index.pages[page_id])
+        page.search_text = functools.partial(str, index.texts[page_id])
+        pages.append(page)
+    return pages
 
 
 def says_scam(query: str, *, locale: Locale) -> bool:
