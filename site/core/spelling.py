@@ -91,9 +91,7 @@ class Vocabulary:
             for word, count in counts.most_common()
             if count >= 2 or word in PHRASES_DICT
         ][:MAX_WORDS]
-        vocabulary = cls(
-            counts=dict(kept), latin=dict(latin.most_common(MAX_LATIN_WORDS))
-        )
+        vocabulary = cls(counts=dict(kept), latin=dict(latin.most_common(MAX_LATIN_WORDS)))
         for word, _count in kept:  # most frequent first
             syllables = _syllables(word)
             vocabulary.by_sound.setdefault(sound_key(syllables), []).append(word)

@@ -52,7 +52,10 @@ def test_markup_stays_text_for_the_template_to_escape():
 
 
 def test_a_pasted_message_marks_the_stretches_it_shares_with_the_page():
-    sms = "【公安局】您名下银行卡涉嫌洗钱，已被冻结，请立即将全部存款转入安全账户配合核查，勿告知他人。"
+    sms = (
+        "【公安局】您名下银行卡涉嫌洗钱，已被冻结，"
+        "请立即将全部存款转入安全账户配合核查，勿告知他人。"
+    )
     pieces = passage(CASE, sms)
     assert "安全账户" in "".join(marked(pieces)) or "涉嫌洗钱" in "".join(marked(pieces))
     assert "退休" not in "".join(marked(pieces))
@@ -60,7 +63,8 @@ def test_a_pasted_message_marks_the_stretches_it_shares_with_the_page():
 
 def test_no_match_gives_none_and_the_result_falls_back_to_the_summary():
     assert passage(CASE, "刷单") is None
-    assert result_passage("刷单", CASE, "一起冒充公检法的案例。") == [("一起冒充公检法的案例。", False)]
+    summary = "一起冒充公检法的案例。"
+    assert result_passage("刷单", CASE, summary) == [(summary, False)]
     assert marked(result_passage("公检法", CASE, "一起冒充公检法的案例。")) == ["公检法"]
 
 

@@ -43,7 +43,9 @@ def test_typos_are_corrected_to_words_the_pages_use(vocabulary, typed, meant):
     assert vocabulary.corrected(typed) == meant
 
 
-@pytest.mark.parametrize("typed", ["养老骗局", "冒充公检法", "刷单", "安全账户", "AI换脸", "police"])
+@pytest.mark.parametrize(
+    "typed", ["养老骗局", "冒充公检法", "刷单", "安全账户", "AI换脸", "police"]
+)
 def test_words_the_pages_use_are_not_corrected(vocabulary, typed):
     assert vocabulary.corrected(typed) is None
 
