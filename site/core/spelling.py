@@ -35,6 +35,8 @@ MIN_WORD, MAX_WORD = 2, 4
 # vocabulary, small enough to keep in the cache and in each process's memory.
 MAX_WORDS = 40_000
 MAX_LATIN_WORDS = 5_000
+# A query with more Chinese than this is a pasted message (an SMS, a chat), not a typo.
+MAX_TYPO_QUERY = 24
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 PINYIN_QUERY = re.compile(r"[a-zA-Z1-5'\s]+")  # tone marks removed first
 # Fuzzy pinyin, as input methods offer it: sounds many readers do not tell apart.
@@ -136,6 +138,8 @@ class Vocabulary:
     def corrected(self, query: str) -> str | None:
         """The query with its typos replaced by the words the pages use, or None when
         nothing in it needs replacing."""
+        if sum(len(run) for run in CJK_RUN.findall(query)) > MAX_TYPO_QUERY:
+            return None
         parts = re.split(f"({CJK_RUN.pattern})", query)
         changed = False
         for index, part in enumerate(parts):
@@ -151,7 +155,7 @@ class Vocabulary:
         return "".join(parts) if changed else None
 
     def _corrected_chinese(self, run: str) -> str:
-        if len(run) < MIN_WORD or len(run) > 30:  # a pasted message is not a typo
+        if len(run) < MIN_WORD:
             return run
         chars = list(run)
         syllables = _syllables(run)

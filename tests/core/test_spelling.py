@@ -53,6 +53,9 @@ def test_words_the_pages_use_are_not_corrected(vocabulary, typed):
 def test_a_pasted_message_is_not_read_as_a_typo(vocabulary):
     message = "【海关通知】您有一个国际包裹涉嫌走私违禁品，已被海关扣留，请立即联系专案民警处理"
     assert vocabulary.corrected(message) is None
+    # even when a short stretch of it is a homophone of the pages' words
+    assert vocabulary.corrected("养老骗据") == "养老骗局"
+    assert vocabulary.corrected(message + "，养老骗据。") is None
 
 
 @pytest.mark.parametrize(
