@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from materials import spelling
 from tests import factories
 from tests.materials.test_help_path import make_help_page
 
@@ -238,3 +239,17 @@ def test_a_chinese_query_on_the_english_site_suggests_the_chinese_site(client, l
         '<a href="/zh-hans/search/?q=%E5%85%BB%E8%80%81%E9%AA%97%E5%B1%80" hreflang="zh-Hans" '
         'lang="zh-Hans">在中文网站搜索“养老骗局”</a>'
     ) in html
+
+
+def test_the_vocabulary_is_built_once_per_publish(client, library, monkeypatch):
+    builds = []
+    build = spelling.Vocabulary.build
+    monkeypatch.setattr(
+        spelling.Vocabulary, "build", lambda texts: builds.append(1) or build(texts)
+    )
+    html_for(client, "shuadan")
+    html_for(client, "养老骗据")
+    assert len(builds) == 1
+    publish(library["video"])
+    html_for(client, "shuadan")
+    assert len(builds) == 2
