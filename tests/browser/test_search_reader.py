@@ -50,7 +50,9 @@ def result_titles(phone) -> list[str]:
 def test_a_pasted_scam_sms_finds_the_case_with_the_warning(phone, demo_site, care):
     assert len(SCAM_SMS) >= 150
     search_from_home(phone, demo_site, SCAM_SMS, care)
-    phone.locator(".result-count").scroll_into_view_if_needed()
+    count = phone.locator(".result-count")
+    count.scroll_into_view_if_needed()
+    assert len(count.inner_text()) < 60  # the message is not echoed back in full
     phone.screenshot(path=str(SHOTS / f"search-sms-{mode_name(care)}.png"))
     assert SAFE_ACCOUNT_CASE in result_titles(phone)
     case = phone.locator(".result").filter(has_text=SAFE_ACCOUNT_CASE)
@@ -77,8 +79,8 @@ def test_pinyin_and_typos_find_what_the_reader_meant(phone, demo_site, care, typ
     assert notice.inner_text() == f"已为您显示“{meant}”的结果，仍搜索“{typed}”"
     assert title in result_titles(phone)
     assert phone.locator(".result .excerpt mark").count() >= 1
-    shot = f"search-{typed.replace(' ', '-')}-{mode_name(care)}.png"
-    phone.screenshot(path=str(SHOTS / shot.encode("ascii", "ignore").decode() or "typo.png"))
+    shot = f"search-{'typo' if meant == '冒充公检法' else typed.replace(' ', '-')}"
+    phone.screenshot(path=str(SHOTS / f"{shot}-{mode_name(care)}.png"))
 
     # What they typed is one tap away, and is then searched as typed.
     notice.get_by_role("link").tap()

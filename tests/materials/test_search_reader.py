@@ -253,3 +253,12 @@ def test_the_vocabulary_is_built_once_per_publish(client, library, monkeypatch):
     publish(library["video"])
     html_for(client, "shuadan")
     assert len(builds) == 2
+
+
+def test_a_pasted_message_is_not_echoed_in_full_in_the_count(client, library):
+    message = (
+        "【海关总署】您有一个国际快递包裹被查出夹带违禁物品，涉嫌洗钱犯罪，请联系专案民警。" * 2
+    )
+    html = html_for(client, message)
+    count = re.search(r'<p class="result-count" role="status">(.*?)</p>', html, re.S).group(1)
+    assert len(count) < 60, count
