@@ -1,6 +1,7 @@
 """Education materials: taxonomies (snippets) and one page type per kind of material."""
 
 import datetime
+import html
 import math
 
 from django import forms
@@ -21,12 +22,13 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.blocks import StreamValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
-from core.blocks import ArticleStreamBlock
+from core.blocks import ArticleStreamBlock, readable_text
 from core.cache_epoch import cached
 from core.fields import optional_foreign_key, optional_yuan
 from core.models import HOTLINES
@@ -137,6 +139,8 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         index.SearchField("summary"),
         index.SearchField("search_cjk_terms"),
     ]
+    # The fields a reader reads as the body (reading_text()); a poster's is its image.
+    reading_fields: tuple[str, ...] = ()
     parent_page_types = ["materials.MaterialIndexPage"]
     subpage_types: list[str] = []
     base_form_class = MaterialPageForm
@@ -166,6 +170,16 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
             for field in self.get_search_fields()
             if isinstance(field, index.SearchField) and field.field_name != "search_cjk_terms"
         )
+
+    def reading_text(self) -> str:
+        """The body a reader reads under the title, as plain text: the source of a search
+        result's passage (search_text() also holds the title, the summary, alt text and
+        venues, which a passage must not repeat or show)."""
+        parts = []
+        for name in self.reading_fields:
+            value = getattr(self, name)
+            parts.extend(readable_text(value) if isinstance(value, StreamValue) else [value])
+        return html.unescape(plain_text(parts))
 
     def search_cjk_terms(self) -> str:
         """Chinese n-gram tokens of the page's text, so Chinese words can be found."""
@@ -340,6 +354,7 @@ class VideoPage(MaterialPage):
         FieldPanel("transcript"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("transcript")]
+    reading_fields = ("transcript",)
 
     class Meta:
         verbose_name = _("video")
@@ -432,6 +447,7 @@ class GuidePage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
 
     class Meta:
         verbose_name = _("guide")
@@ -488,6 +504,7 @@ class CaseStudyPage(MaterialPage):
         index.SearchField("outcome_detail"),
         index.SearchField("lesson"),
     ]
+    reading_fields = ("what_happened", "red_flags", "outcome_detail", "lesson")
 
     class Meta:
         verbose_name = _("case study")
@@ -522,6 +539,7 @@ class AlertPage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
     parent_page_types = ["materials.AlertIndexPage"]
 
     class Meta:

@@ -17,12 +17,14 @@ from wagtail.models import Locale, Page
 from core.clients import over_limit
 from core.ids import id_or_404
 from core.pages import paginate, specific_in_order
-from core.search import highlight, normalise_query
+from core.search import normalise_query
+from core.snippets import result_passage
 
 from .forms import FeedbackForm
 from .listing import RESULT_IMAGE
 from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
 from .search import help_page_for, promoted_help_page, search_materials
+from .spelling import reader_hints, search_respelled
 
 # Anonymous answers one client address may send in FEEDBACK_WINDOW seconds: enough for a
 # class answering together behind one school address, not for a script.
@@ -39,16 +41,22 @@ def search(request):
     audiences = [
         a for a in request.GET.getlist("audience") if a in {item.slug for item in audience_options}
     ]
-    results = pages = None
+    results = pages = respelling = None
     if query:
-        results = paginate(
-            request, search_materials(query, locale=locale, formats=formats, audiences=audiences)
+        # Pinyin, typos: the search may be of what the reader meant (materials.spelling).
+        def search_for(words):
+            return search_materials(words, locale=locale, formats=formats, audiences=audiences)
+
+        found, respelling = search_respelled(
+            query, locale=locale, search=search_for, exact=request.GET.get("exact") == "1"
         )
+        results = paginate(request, found)
         pages = MATERIAL_TYPES.attach_card_images(
             specific_in_order(results.object_list), RESULT_IMAGE
         )
+        searched = respelling.suggestion if respelling and respelling.shown else query
         for page in pages:
-            page.excerpt = highlight(page.search_text(), query)
+            page.passage = result_passage(searched, page.reading_text(), page.summary)
         results.object_list = pages
     # Questions such as 被骗了 / 转错账了 put the help page first; a search that found
     # nothing offers it too, with the hotlines.
@@ -71,6 +79,7 @@ def search(request):
             "audience_options": audience_options,
             "suggested_scam_types": ScamType.options(locale_id=locale.pk)[:8],
             "filter_query": filter_query.urlencode(),
+            **reader_hints(request, query, respelling, locale=locale),
         },
     )
 
