@@ -176,8 +176,10 @@ class OutreachEventResource(resources.ModelResource):
         duplicate_ids: set[str] | None = None,
         header_labels: dict[str, str] | None = None,
         existing_slots: "ExistingSlots | None" = None,
+        batch=None,
     ):
         super().__init__()
+        self.batch = batch  # the ImportJob whose events these rows become, if any
         self.existing_slots = existing_slots
         self.user = user
         self.header_labels = header_labels or {}
@@ -479,7 +481,9 @@ class OutreachEventResource(resources.ModelResource):
         return tuple(getattr(event, name) for name in COMPARED_FIELDS)
 
     def init_instance(self, row=None):
-        return OutreachEvent(status=EventStatus.DRAFT, created_by=self.user)
+        return OutreachEvent(
+            status=EventStatus.DRAFT, created_by=self.user, import_batch=self.batch
+        )
 
     def import_instance(self, instance, row, **kwargs):
         if (
@@ -498,6 +502,8 @@ class OutreachEventResource(resources.ModelResource):
             setattr(instance, name, value)
         if instance.pk and instance.status == EventStatus.APPROVED:
             self._refuse_changes(instance)
+        if self.batch is not None:  # saved only if changed (skip_row), so kept if unchanged
+            instance.import_batch = self.batch
 
     def _shown(self, event) -> dict[str, str]:
         """The event's columns as an export shows them (for naming a change)."""
@@ -563,7 +569,8 @@ class OutreachEventResource(resources.ModelResource):
 
     def get_bulk_update_fields(self):
         relations = {"campaign_id": "campaign", "team_id": "team", "venue_id": "venue"}
-        return [relations.get(name, name) for name in COMPARED_FIELDS]
+        names = [relations.get(name, name) for name in COMPARED_FIELDS]
+        return [*names, "import_batch"] if self.batch is not None else names
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Duplicate ids are found in the file and matched against the database already,
