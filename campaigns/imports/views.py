@@ -1,14 +1,14 @@
 """The admin's spreadsheet import: upload, preview every row's problems, then confirm."""
 
-from django import forms
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 
@@ -174,15 +174,11 @@ def batch_links(request, job, figures: dict[str, int]) -> dict[str, str]:
     here = reverse("campaigns_events:import_job", args=[job.pk])
     links = {}
     if figures["drafts"]:
-        submit = reverse(
-            "wagtail_bulk_action", args=["campaigns", "outreachevent", "submit"]
-        )
+        submit = reverse("wagtail_bulk_action", args=["campaigns", "outreachevent", "submit"])
         query = {"id": "all", "import_batch": job.pk, "status": EventStatus.DRAFT, "next": here}
         links["submit"] = f"{submit}?{urlencode(query)}"
     user = request.user
-    if figures["submitted"] and (
-        permissions.is_manager(user) or permissions.led_team_ids(user)
-    ):
+    if figures["submitted"] and (permissions.is_manager(user) or permissions.led_team_ids(user)):
         query = {"import_batch": job.pk, "status": EventStatus.SUBMITTED}
         links["review"] = f"{reverse('campaigns_events:index')}?{urlencode(query)}"
     return links

@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('campaigns', '0014_display_links'),
+        ("campaigns", "0014_display_links"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='allow_duplicates',
+            model_name="importjob",
+            name="allow_duplicates",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='outreachevent',
-            name='import_batch',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='events', to='campaigns.importjob', verbose_name='import'),
+            model_name="outreachevent",
+            name="import_batch",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="events",
+                to="campaigns.importjob",
+                verbose_name="import",
+            ),
         ),
     ]
