@@ -29,8 +29,8 @@ from openpyxl.utils import get_column_letter
 from core.spreadsheets import FORMULA_STARTS, neutralise
 
 from .choices import AudienceGroup, audience_labels, label
-from .imports.cells import CHINESE_HEADERS
-from .imports.template import EXPORT_ONLY_COLUMNS, LEDGER_COLUMNS
+from .imports.cells import CHINESE_HEADERS, ENGLISH_HEADERS
+from .imports.template import EXPORT_ONLY_COLUMNS, EXPORT_ONLY_ENGLISH, LEDGER_COLUMNS
 from .models import CountMethod, EventFormat, EventStatus, VenueType
 from .reach import REPORT_FIGURES
 
@@ -114,10 +114,15 @@ def csv_bytes(rows) -> bytes:
 EVENT_COLUMNS = (*LEDGER_COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
-def event_headers(chinese: bool) -> list[str]:
-    if not chinese:
+def event_headers(chinese: bool, *, codes: bool = False) -> list[str]:
+    """Chinese headers, or readable English ones ("Money protected (yuan)"); with codes
+    (for systems) and English, the column keys. An import reads all three."""
+    if chinese:
+        names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
+    elif codes:
         return list(EVENT_COLUMNS)
-    names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
+    else:
+        names = ENGLISH_HEADERS | EXPORT_ONLY_ENGLISH
     return [names[column] for column in EVENT_COLUMNS]
 
 
@@ -187,7 +192,7 @@ def event_rows(events, *, language: str, codes: bool):
 
 def events_to_csv(events, *, language: str = "zh-hans", codes: bool = False) -> bytes:
     chinese = language.startswith("zh")
-    rows = [event_headers(chinese)]
+    rows = [event_headers(chinese, codes=codes)]
     rows += (
         [csv_value(v) for v in row] for row in event_rows(events, language=language, codes=codes)
     )
@@ -200,7 +205,7 @@ def events_to_xlsx(events, *, language: str = "zh-hans", codes: bool = False) ->
     sheet = workbook.active
     with translation.override(language):
         sheet.title = str(_("Outreach events"))
-    sheet.append(event_headers(chinese))
+    sheet.append(event_headers(chinese, codes=codes))
     for row in event_rows(events, language=language, codes=codes):
         append_typed(sheet, row)
     finish_sheet(sheet)

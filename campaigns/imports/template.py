@@ -51,6 +51,7 @@ LEDGER_COLUMNS = (
 # Columns an export adds after these, which the import does not read (an event's state and
 # people are not changed by a file), nor lists as unknown: column key → Chinese header.
 EXPORT_ONLY_COLUMNS = {"status": "状态", "created_by": "创建人", "approved_by": "审核通过人"}
+EXPORT_ONLY_ENGLISH = {"status": "Status", "created_by": "Created by", "approved_by": "Approved by"}
 EXAMPLE_CAMPAIGN = "示例：全民反诈在行动"
 EXAMPLE = {
     "external_id": "JN-2026-001",
