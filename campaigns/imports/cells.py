@@ -71,6 +71,34 @@ COLUMNS = {
     # Read only: exported, recognised on import, never written by it.
     "status": ("status", "状态", "审核状态"),
 }
+# The ledger's columns in the order the template and the export write them; the import's
+# resource (resource.OutreachEventResource) reads the same, and status besides.
+LEDGER_COLUMNS = (
+    "external_id",
+    "campaign",
+    "date",
+    "start_time",
+    "end_time",
+    "venue_name",
+    "venue_type",
+    "district",
+    "format",
+    "audience",
+    "attendance",
+    "attendance_method",
+    "elders",
+    "students",
+    "general_public",
+    "materials_distributed",
+    "warnings",
+    "help_requests",
+    "videos_screened",
+    "money_protected_yuan",
+    "staff_count",
+    "partners",
+    "team",
+    "notes",
+)
 # Columns a ledger has that hold no figure of an event (said so, not imported).
 IGNORED_COLUMNS = {"row_number": ("row_number", "序号", "行号")}
 READ_ONLY_COLUMNS = ("status", *IGNORED_COLUMNS)

@@ -35,6 +35,7 @@ from .cells import (
     CHINESE_HEADERS,
     COUNT_METHOD_LABELS,
     FORMAT_LABELS,
+    LEDGER_COLUMNS,
     VENUE_TYPE_LABELS,
     CellError,
     clean_text,
@@ -139,23 +140,7 @@ class OutreachEventResource(resources.ModelResource):
 
     class Meta:
         model = OutreachEvent
-        fields = (
-            "external_id",
-            "campaign",
-            "date",
-            "start_time",
-            "end_time",
-            "venue_name",
-            "venue_type",
-            "district",
-            "format",
-            "audience",
-            *LEDGER_COUNTS,
-            *OPTIONAL_FIGURES,
-            "status",
-            "team",
-            "notes",
-        )
+        fields = (*LEDGER_COLUMNS, "status")
         import_id_fields = ()
         skip_unchanged = True
         report_skipped = True

@@ -522,3 +522,12 @@ def test_export_queries_do_not_grow_with_the_events(
         factories.OutreachEventFactory(campaign=world["campaign"], created_by=world["coord_b"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"{EXPORT_URL}?file=xlsx")
+
+
+def test_the_ledgers_columns_are_declared_once():
+    """The template, the export and the import's resource read one list of columns."""
+    from campaigns.imports.cells import ENGLISH_HEADERS, LEDGER_COLUMNS
+    from campaigns.imports.resource import OutreachEventResource
+
+    assert OutreachEventResource.Meta.fields == (*LEDGER_COLUMNS, "status")
+    assert set(LEDGER_COLUMNS) <= set(ENGLISH_HEADERS)
