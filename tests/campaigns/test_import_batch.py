@@ -341,3 +341,72 @@ def test_the_upload_form_hands_allow_duplicates_to_the_background_job(
         )
     job = ImportJob.objects.get()
     assert job.allow_duplicates and job.report["saved"] and job.report["new"] == 2
+
+
+# --- campaigns of the same name ----------------------------------------------------------
+
+
+def same_named(world, *, both_have_team_a: bool):
+    """A second campaign called like the world's: last year's, with A队 too, or B队's own."""
+    world["campaign"].name = "全民反诈进社区"
+    world["campaign"].save()
+    if not both_have_team_a:  # B队's own, begun after the world's: the newer of the two
+        return factories.CampaignFactory(
+            name="全民反诈进社区",
+            slug="quanmin-hexi",
+            start_date=datetime.date(2026, 2, 1),
+            end_date=datetime.date(2026, 12, 31),
+            teams=[world["team_b"]],
+        )
+    return factories.CampaignFactory(
+        name="全民反诈进社区",
+        slug="quanmin-2025",
+        start_date=datetime.date(2025, 3, 1),
+        end_date=datetime.date(2025, 12, 31),
+        teams=[world["team_a"], world["team_b"]],
+    )
+
+
+def test_a_campaign_name_two_campaigns_share_is_reported_with_the_candidates(world):
+    same_named(world, both_have_team_a=True)
+    report = service.import_events(
+        content=ledger(
+            world, "JN-51,《全民反诈进社区》,2026-11-05,东门菜市场,菜市场,江南区,摆摊,120,,{t}"
+        ),
+        filename="台账.csv",
+        user=world["coord_a"],
+    )
+    assert not report.saved
+    [problem] = report.problems
+    assert problem.column == "campaign" and problem.row == 2
+    message = problem.message
+    assert "全民反诈进社区" in message and "2" in message
+    assert "2025-03-01" in message and world["campaign"].start_date.isoformat() in message
+    assert "quanmin-2025" in message and world["campaign"].slug in message  # what to write
+    assert "A队" in message
+
+
+def test_the_slug_names_one_of_two_campaigns_of_the_same_name(world):
+    same_named(world, both_have_team_a=True)
+    report = service.import_events(
+        content=ledger(
+            world, "JN-52,quanmin-2025,2025-11-05,东门菜市场,菜市场,江南区,摆摊,120,,{t}"
+        ),
+        filename="台账.csv",
+        user=world["coord_a"],
+    )
+    assert report.saved, report.problems
+    assert OutreachEvent.objects.get(external_id="JN-52").campaign.slug == "quanmin-2025"
+
+
+def test_a_shared_name_is_not_ambiguous_for_a_team_in_only_one_of_them(world):
+    same_named(world, both_have_team_a=False)
+    report = service.import_events(
+        content=ledger(
+            world, "JN-53,全民反诈进社区,2026-11-05,东门菜市场,菜市场,江南区,摆摊,120,,{t}"
+        ),
+        filename="台账.csv",
+        user=world["coord_a"],
+    )
+    assert report.saved, report.problems
+    assert OutreachEvent.objects.get(external_id="JN-53").campaign == world["campaign"]
