@@ -48,3 +48,24 @@ class MaterialPageForm(PinyinSlugPageForm):
                         "pk", flat=True
                     )
                 )
+
+
+class SubscribeForm(forms.Form):
+    """An address and the alerts it wants: those for one audience, or every alert."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter a valid e-mail address."),
+            "required": _("Enter a valid e-mail address."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    audience = forms.ChoiceField(label=_("Which alerts?"), required=False)
+
+    def __init__(self, *args, audiences=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [("", _("Everyone (all alerts)"))] + [
+            (item.slug, item.name) for item in audiences
+        ]

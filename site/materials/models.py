@@ -791,3 +791,52 @@ MATERIAL_TYPES = MaterialTypes(
     MaterialType("case", CaseStudyPage, _("Case study")),
     MaterialType("alert", AlertPage, _("Alert"), image_field=None, in_library=False),
 )
+
+
+class AlertSubscriber(models.Model):
+    """An e-mail address that asked for alerts (double opt-in). Stored for nothing else;
+    the reader can delete it from any alert e-mail (subscriptions.py)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    audience = models.SlugField(
+        _("audience"),
+        max_length=80,
+        blank=True,
+        help_text=_("The slug of an audience; empty means every alert."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True, db_index=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert subscriber")
+        verbose_name_plural = _("alert subscribers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class AlertDelivery(models.Model):
+    """One alert sent to one subscriber: the row is claimed before the mail is sent, so a
+    retried or doubled task never sends an alert to anyone twice."""
+
+    alert = models.ForeignKey(AlertPage, on_delete=models.CASCADE, related_name="+")
+    subscriber = models.ForeignKey(AlertSubscriber, on_delete=models.CASCADE, related_name="+")
+    run = models.UUIDField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert e-mail")
+        verbose_name_plural = _("alert e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="one_alert_mail_each")
+        ]
+
+    def __str__(self):
+        return f"{self.alert_id} → {self.subscriber_id}"

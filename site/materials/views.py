@@ -1,4 +1,5 @@
-"""Public views for materials: search, reader feedback, QR codes and poster downloads.
+"""Public views for materials: search, reader feedback, alert e-mail subscriptions, QR
+codes and poster downloads.
 The library listing and the alert list are their index pages' routes (models.py)."""
 
 from io import BytesIO
@@ -20,7 +21,8 @@ from core.pages import paginate, specific_in_order
 from core.search import normalise_query
 from core.snippets import result_passage
 
-from .forms import FeedbackForm
+from . import subscriptions
+from .forms import FeedbackForm, SubscribeForm
 from .listing import RESULT_IMAGE
 from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
 from .search import help_page_for, promoted_help_page, search_materials
@@ -113,6 +115,83 @@ def feedback(request, page_id: int):
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "/"
     return HttpResponseRedirect(f"{next_url}?feedback=thanks#feedback")
+
+
+# The form sits on cached alert pages, so it carries no CSRF token: a forged request can
+# only ask for a confirmation mail (double opt-in), within the per-client limit.
+@csrf_exempt
+def subscribe(request):
+    """订阅预警邮件: an address and an audience; the same answer whether the address was
+    known or not (only the mail it receives says)."""
+    locale = Locale.get_active()
+    audiences = Audience.options(locale_id=locale.pk)
+    if request.method != "POST":
+        form = SubscribeForm(audiences=audiences)
+        return TemplateResponse(request, "materials/subscribe.html", {"form": form})
+    form = SubscribeForm(request.POST, audiences=audiences)
+    if over_limit(
+        request,
+        "subscribe",
+        limit=subscriptions.SUBSCRIBE_LIMIT,
+        seconds=subscriptions.SUBSCRIBE_WINDOW,
+    ):
+        form.add_error(None, gettext("Too many requests from your address: please try later."))
+        response = TemplateResponse(request, "materials/subscribe.html", {"form": form}, status=429)
+        response["Retry-After"] = str(subscriptions.SUBSCRIBE_WINDOW)
+        return response
+    if not form.is_valid():
+        return TemplateResponse(request, "materials/subscribe.html", {"form": form}, status=400)
+    subscriptions.request_subscription(
+        email=form.cleaned_data["email"],
+        audience=form.cleaned_data["audience"],
+        language=locale.language_code,
+        site_url=request.build_absolute_uri("/").rstrip("/"),
+    )
+    return TemplateResponse(
+        request, "materials/subscribe_sent.html", {"email": form.cleaned_data["email"]}
+    )
+
+
+def _invalid_link(request):
+    return TemplateResponse(request, "materials/subscribe_invalid.html", status=400)
+
+
+@csrf_exempt  # the signed token in the address is the authority, not a session
+def subscribe_confirm(request, token: str):
+    """The link in the confirmation mail: a page with one button (a mail scanner that
+    fetches the link confirms nothing); the button confirms."""
+    try:
+        if request.method == "POST":
+            subscriber = subscriptions.confirm_subscription(token)
+            label = subscriptions.audience_label(subscriber.audience, language=subscriber.language)
+            return TemplateResponse(
+                request, "materials/subscribe_confirmed.html", {"audience": label}
+            )
+        subscriptions.confirm_subscription_check(token)
+    except subscriptions.InvalidLink:
+        return _invalid_link(request)
+    return TemplateResponse(request, "materials/subscribe_confirm.html")
+
+
+@csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" here, without a session
+def unsubscribe(request, token: str):
+    """The link in every alert mail: a page offering 退订 and 删除我的邮箱地址; a POST
+    unsubscribes (a mail client's one-click POST too), or deletes the address."""
+    try:
+        subscriber = subscriptions.subscriber_for_unsubscribe(token)
+    except subscriptions.InvalidLink:
+        return _invalid_link(request)
+    state = "asked"
+    if request.method == "POST":
+        if request.POST.get("action") == "delete":
+            subscriptions.delete_subscriber(subscriber)
+            state = "deleted"
+        else:
+            subscriptions.unsubscribe(subscriber)
+            state = "unsubscribed"
+    return TemplateResponse(
+        request, "materials/unsubscribe.html", {"state": state, "subscriber": subscriber}
+    )
 
 
 @cache_control(max_age=86400, public=True)
