@@ -47,9 +47,7 @@ def elder_page(browser, demo_site, path, *, init_script=None, **options):
     return context, page
 
 
-def test_read_aloud_reads_the_main_text_in_a_chinese_voice_with_pause_and_stop(
-    browser, demo_site
-):
+def test_read_aloud_reads_the_main_text_in_a_chinese_voice_with_pause_and_stop(browser, demo_site):
     context, page = elder_page(browser, demo_site, GUIDE, init_script=RECORDING_SYNTH)
     read = page.get_by_role("button", name="朗读")
     assert read.is_visible()
