@@ -30,6 +30,10 @@ FONT_FILES = {
 }
 
 
+# Punctuation that never starts a line (禁则): it goes down with the character before it.
+CLOSING = "，。、；：！？）》」』”’,.;:!?)"
+
+
 class FontMissing(ImproperlyConfigured):
     pass
 
@@ -85,11 +89,9 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int = 0
             if not line or font.getlength(candidate) <= width:
                 line = candidate
                 continue
-            if (
-                token[0] in "，。、；：！？）》」』,.;:!?)"
-                and font.getlength(candidate) <= width * 1.05
-            ):
-                line = candidate
+            if token[0] in CLOSING and len(line) > 1:  # carry the last character down
+                lines.append(line[:-1].rstrip())
+                line = line[-1] + token
                 continue
             lines.append(line.rstrip())
             line = token.lstrip()
