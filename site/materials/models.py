@@ -181,9 +181,12 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         """What the share card says under the title: the material's own summary."""
         return self.summary
 
-    def share_card(self) -> tuple[str, int, int]:
+    def share_card(self) -> tuple[str, int, int] | None:
         """(address, width, height) of the page's share card, the link preview image too;
-        the address names the revision, so chats and browsers may keep it for good."""
+        the address names the revision, so chats and browsers may keep it for good. None
+        for a page never published (a preview): it has no card yet."""
+        if not self.pk or not self.live_revision_id:
+            return None
         url = reverse("share_card", args=[self.pk]) + f"?v={self.live_revision_id or 0}"
         return (url, *SHARE_CARD_SIZE)
 

@@ -90,9 +90,21 @@ def stored_poster_pdf(name: str) -> bool:
     return default_storage.exists(name)
 
 
-def save_poster_pdf(name: str, data: bytes) -> None:
-    if not default_storage.exists(name):
-        default_storage.save(name, ContentFile(data))
+def save_drawing(name: str, data: bytes) -> None:
+    """Store a drawn file under NAME (folder/<revision>-…), removing the folder's files of
+    other revisions: a republished page's old PDFs and cards are never asked for again."""
+    if default_storage.exists(name):
+        return
+    default_storage.save(name, ContentFile(data))
+    folder, own = name.rsplit("/", 1)
+    revision = own.split("-", 1)[0]
+    try:
+        _dirs, files = default_storage.listdir(folder)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for file in files:
+        if file.split("-", 1)[0] != revision:
+            default_storage.delete(f"{folder}/{file}")
 
 
 def poster_pdf(poster, paper: PaperSize, *, url: str, hotline: str, org: str, phone: str):

@@ -4,7 +4,6 @@ The library listing and the alert list are their index pages' routes (models.py)
 from io import BytesIO
 
 import segno
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -30,7 +29,7 @@ from .printing import (
     PAPER_SIZES,
     poster_pdf,
     poster_pdf_name,
-    save_poster_pdf,
+    save_drawing,
     share_card,
     share_card_name,
     stored_poster_pdf,
@@ -177,7 +176,7 @@ def poster_download(request, page_id: int, size: str):
                 response["Retry-After"] = str(POSTER_PDF_WINDOW)
                 return response
             data = poster_pdf(poster, paper, url=url, hotline=hotline, org=org, phone=phone)
-            save_poster_pdf(name, data)
+            save_drawing(name, data)
     response = FileResponse(
         default_storage.open(name),
         as_attachment=True,
@@ -204,8 +203,7 @@ def share_card_image(request, page_id: int):
         if not default_storage.exists(name):
             kind = str(material_type.label)
             data = share_card(page, url=url, hotline=hotline, kind=kind, advice=advice)
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(data))
+            save_drawing(name, data)
     response = FileResponse(
         default_storage.open(name), filename=f"{page.title}.png", content_type="image/png"
     )

@@ -6,6 +6,7 @@ import re
 from urllib.parse import quote
 
 import pytest
+from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 from wagtail.test.utils.form_data import nested_form_data
 
@@ -201,9 +202,14 @@ def test_a_pdf_is_drawn_once_then_served_from_storage(client, poster, monkeypatc
     assert first == second and len(calls) == 1
     download(client, poster, org="上城区反诈中心")
     assert len(calls) == 2
+    folder = f"print/posters/{poster.pk}"
+    assert len(default_storage.listdir(folder)[1]) == 2
     poster.save_revision().publish()  # a new revision draws afresh
     download(client, poster, org="西湖区反诈中心")
     assert len(calls) == 3
+    poster.refresh_from_db()
+    files = default_storage.listdir(folder)[1]  # the old revision's files are gone
+    assert [name.split("-")[0] for name in files] == [str(poster.live_revision_id)]
 
 
 def test_new_contact_pdfs_are_rate_limited_per_address(client, poster, monkeypatch):

@@ -57,8 +57,9 @@ def share_image(context) -> dict:
     page = context.get("page")
 
     def compute():
-        if hasattr(page, "share_card"):
-            return page.share_card()
+        card = page.share_card() if hasattr(page, "share_card") else None
+        if card:
+            return card
         image = getattr(page, "card_image", None) if page is not None else None
         if image is None:
             return static("img/share-default.png"), 1200, 630
