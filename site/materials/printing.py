@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import translation
 from django.utils.translation import gettext
 from PIL import Image, ImageDraw, ImageOps
 
@@ -262,7 +261,3 @@ def share_card(page, *, url: str, hotline: str, kind: str, advice: str) -> bytes
     buffer = io.BytesIO()
     card.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
-
-
-def in_language(language: str):
-    return translation.override(language)
