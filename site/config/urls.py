@@ -37,6 +37,7 @@ urlpatterns = [
         material_views.poster_download,
         name="poster_download",
     ),
+    path("share/<int:page_id>.png", material_views.share_card_image, name="share_card"),
 ]
 
 if settings.DEBUG:

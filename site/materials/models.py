@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -43,8 +44,10 @@ from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, fold_for_matching, plain_text
 
 from .feeds import AlertAtomFeed, AlertRssFeed
-from .forms import MaterialPageForm
-from .listing import MaterialType, MaterialTypes
+from .forms import MaterialPageForm, PosterContactForm, PosterPageForm
+from .listing import CARD_IMAGE, RESULT_IMAGE, MaterialType, MaterialTypes
+from .panels import PrintResolutionPanel
+from .printing import PAPER_SIZES, SHARE_CARD_SIZE, print_dpi
 
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
 # English readers ~200 words; a character count covers both closely enough.
@@ -188,6 +191,19 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
 
+    def key_advice(self) -> str:
+        """What the share card says under the title: the material's own summary."""
+        return self.summary
+
+    def share_card(self) -> tuple[str, int, int] | None:
+        """(address, width, height) of the page's share card, the link preview image too;
+        the address names the revision, so chats and browsers may keep it for good. None
+        for a page never published (a preview): it has no card yet."""
+        if not self.pk or not self.live_revision_id:
+            return None
+        url = reverse("share_card", args=[self.pk]) + f"?v={self.live_revision_id or 0}"
+        return (url, *SHARE_CARD_SIZE)
+
     def taxonomies(self, *, preview: bool = False) -> dict[str, list]:
         """The scam types and audiences of this material, named in the active language.
 
@@ -242,22 +258,15 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         return context
 
 
-# Print sizes at 300 dpi. Renditions never upscale, so a small original stays its own size.
-POSTER_PRINT_SIZES = {
-    "a4": "max-2480x3508",
-    "a3": "max-3508x4961",
-}
-# Everything a poster is shown at: print downloads, the page's responsive image, cards,
-# search results and the sharing card. Made by a worker when the poster is published.
+# Print downloads are PDFs drawn from the original (printing.py). Everything else a poster
+# is shown at: the page's responsive image, and its cards and search results, letterboxed
+# so the headline is never cropped (listing.py). Made by a worker when it is published.
 POSTER_RENDITION_SPECS = (
-    *POSTER_PRINT_SIZES.values(),
     "max-400x566",
     "max-800x1132",
     "max-1200x1698",
-    "fill-480x320",
-    "fill-960x640",
-    "fill-160x120",
-    "fill-1200x630",
+    *CARD_IMAGE.whole().specs,
+    *RESULT_IMAGE.whole().specs,
 )
 
 
@@ -292,6 +301,7 @@ class PosterPage(MaterialPage):
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
         FieldPanel("image"),
+        PrintResolutionPanel(),
         FieldPanel("image_alt"),
         FieldPanel("print_pdf"),
         FieldPanel("suggested_venues"),
@@ -301,9 +311,27 @@ class PosterPage(MaterialPage):
         index.SearchField("suggested_venues"),
     ]
 
+    base_form_class = PosterPageForm
+
     class Meta:
         verbose_name = _("poster")
         verbose_name_plural = _("posters")
+
+    def print_sizes(self) -> list[dict]:
+        """The PDF downloads offered, each with the dpi its artwork really prints at."""
+        return [
+            {"key": paper.key, "label": paper.label, "dpi": print_dpi(*self.image_size, paper)}
+            for paper in PAPER_SIZES.values()
+        ]
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        return self.image.width, self.image.height
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("contact_form", PosterContactForm())
+        return context
 
     @property
     def card_image(self):
@@ -785,7 +813,7 @@ class Feedback(models.Model):
 # cards' labels and images and the admin's review report all read this. A new page type
 # is added here (and to MaterialIndexPage.subpage_types if the library holds it).
 MATERIAL_TYPES = MaterialTypes(
-    MaterialType("poster", PosterPage, _("Poster"), image_field="image"),
+    MaterialType("poster", PosterPage, _("Poster"), image_field="image", whole_image=True),
     MaterialType("video", VideoPage, _("Video")),
     MaterialType("guide", GuidePage, _("Guide")),
     MaterialType("case", CaseStudyPage, _("Case study")),

@@ -5,9 +5,11 @@ The library listing and the alert list are their index pages' routes (models.py)
 from io import BytesIO
 
 import segno
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import cache_control
@@ -17,14 +19,24 @@ from wagtail.models import Locale, Page
 
 from core.clients import over_limit
 from core.ids import id_or_404
+from core.models import SiteSettings
 from core.pages import paginate, specific_in_order
 from core.search import normalise_query
 from core.snippets import result_passage
 
 from . import subscriptions
-from .forms import FeedbackForm, SubscribeForm
+from .forms import FeedbackForm, PosterContactForm, SubscribeForm
 from .listing import RESULT_IMAGE
-from .models import MATERIAL_TYPES, POSTER_PRINT_SIZES, Audience, Feedback, PosterPage, ScamType
+from .models import MATERIAL_TYPES, Audience, Feedback, PosterPage, ScamType
+from .printing import (
+    PAPER_SIZES,
+    poster_pdf,
+    poster_pdf_name,
+    save_drawing,
+    share_card,
+    share_card_name,
+    stored_poster_pdf,
+)
 from .search import help_page_for, promoted_help_page, search_materials
 from .spelling import reader_hints, search_respelled
 
@@ -215,12 +227,75 @@ def qr_code(request, page_id: int, fmt: str):
     return response
 
 
+# Poster PDFs with a contact block one client address may have drawn in POSTER_PDF_WINDOW
+# seconds (a downloaded file is served again at no cost): a team printing for a few
+# stations, not a script filling the storage with variants.
+POSTER_PDF_LIMIT = 20
+POSTER_PDF_WINDOW = 10 * 60
+
+
+@require_GET
 def poster_download(request, page_id: int, size: str):
-    """Redirect to the poster at a print size, making the rendition on first request."""
+    """A poster as a one-page A4 or A3 PDF (printing.py), or its original artwork."""
     poster = get_object_or_404(PosterPage.objects.live().public(), pk=id_or_404(page_id))
     if size == "original":
         return HttpResponseRedirect(poster.image.file.url)
-    if size not in POSTER_PRINT_SIZES:
+    paper = PAPER_SIZES.get(size)
+    url = poster.get_full_url(request)
+    if paper is None or not url:
         raise Http404
-    rendition = poster.image.get_rendition(POSTER_PRINT_SIZES[size])
-    return HttpResponseRedirect(rendition.url)
+    form = PosterContactForm(request.GET)
+    if not form.is_valid():
+        context = {**poster.get_context(request), "contact_form": form}
+        return TemplateResponse(request, poster.get_template(request), context, status=400)
+    org, phone = form.cleaned_data["org"], form.cleaned_data["phone"]
+    hotline = SiteSettings.for_request(request).hotline
+    with translation.override(poster.locale.language_code):
+        name = poster_pdf_name(poster, paper, url=url, hotline=hotline, org=org, phone=phone)
+        if not stored_poster_pdf(name):
+            if (org or phone) and over_limit(
+                request, "poster-pdf", limit=POSTER_PDF_LIMIT, seconds=POSTER_PDF_WINDOW
+            ):
+                response = HttpResponse(
+                    gettext("Too many downloads from your address: please try again later."),
+                    status=429,
+                    content_type="text/plain; charset=utf-8",
+                )
+                response["Retry-After"] = str(POSTER_PDF_WINDOW)
+                return response
+            data = poster_pdf(poster, paper, url=url, hotline=hotline, org=org, phone=phone)
+            save_drawing(name, data)
+    response = FileResponse(
+        default_storage.open(name),
+        as_attachment=True,
+        filename=f"{poster.title}-{paper.label}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@require_GET
+def share_card_image(request, page_id: int):
+    """A material's share card (PNG): what a family member forwards in a chat."""
+    page = get_object_or_404(Page.objects.live().public(), pk=id_or_404(page_id)).specific
+    material_type = MATERIAL_TYPES.for_page(page)
+    url = page.get_full_url(request)
+    if material_type is None or not url:
+        raise Http404
+    hotline = SiteSettings.for_request(request).hotline
+    language = page.locale.language_code
+    with translation.override(language):
+        advice = page.key_advice()
+        name = share_card_name(page, language, url=url, hotline=hotline, advice=advice)
+        if not default_storage.exists(name):
+            kind = str(material_type.label)
+            data = share_card(page, url=url, hotline=hotline, kind=kind, advice=advice)
+            save_drawing(name, data)
+    response = FileResponse(
+        default_storage.open(name), filename=f"{page.title}.png", content_type="image/png"
+    )
+    # The address the pages link carries the revision (?v=), so a republish is a new URL.
+    fresh = request.GET.get("v") == str(page.live_revision_id)
+    response["Cache-Control"] = f"public, max-age={31536000 if fresh else 3600}"
+    return response
