@@ -1,9 +1,12 @@
 """Landing pages per audience (issue 16, "Landing pages for elders, families and students"):
 老年人专区, 学生专区 and 帮爸妈防骗 are pages editors build, not the library with filters."""
 
+import json
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
@@ -223,3 +226,32 @@ def test_demo_has_three_landing_pages_in_chinese_and_english(django_db_blocker, 
         assert "全部追回" in client.get(recovered.url).content.decode()
         assert Page.objects.filter(slug__in=["about", "contact", "privacy"]).count() == 6
         transaction.set_rollback(True)
+
+
+@pytest.mark.parametrize(
+    ("model", "chinese", "english"),
+    [
+        (
+            "audiencelandingpage",
+            ("要记住的几件事", "要记住的一条", "必读资料", "针对这些读者的诈骗类型", "大字显示"),
+            ("things to remember", "must-read materials", "large type"),
+        ),
+        (
+            "informationpage",
+            ("导语", "正文", "最近审核"),
+            ("introduction", "last reviewed"),
+        ),
+    ],
+)
+def test_the_new_page_forms_speak_chinese_to_an_editor(client, site_tree, model, chinese, english):
+    user = get_user_model().objects.create_user("李编辑", password="x")  # noqa: S106
+    user.groups.set(Group.objects.filter(name="Editors"))
+    client.force_login(user)
+    response = client.get(f"/admin/pages/add/materials/{model}/{site_tree['home'].pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in chinese:
+        # block definitions travel as JSON, where Chinese may be \u-escaped
+        assert text in html or json.dumps(text)[1:-1] in html, text
+    for text in english:
+        assert text not in html, text
