@@ -145,7 +145,9 @@ class AudienceLandingPageFactory(wagtail_factories.PageFactory):
 class InformationPageFactory(wagtail_factories.PageFactory):
     title = "关于我们"
     intro = "本站由江城市公安局反诈中心主办。"
-    body = factory.LazyFunction(lambda: [("paragraph", "<p>我们整理防骗资料，供大家下载转发。</p>")])
+    body = factory.LazyFunction(
+        lambda: [("paragraph", "<p>我们整理防骗资料，供大家下载转发。</p>")]
+    )
     show_in_menus = True
 
     class Meta:

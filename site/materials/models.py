@@ -884,9 +884,7 @@ class AudienceLandingPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         context["must_reads"] = self.materials()
         context["topics"] = self.topics()
         context["landing_audience"] = self.audience_here()
-        context["help_page"] = (
-            HelpPage.objects.live().filter(locale_id=self.locale_id).first()
-        )
+        context["help_page"] = HelpPage.objects.live().filter(locale_id=self.locale_id).first()
         return context
 
 

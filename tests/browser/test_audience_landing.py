@@ -24,7 +24,11 @@ def test_family_member_reaches_help_your_parents_and_opens_a_must_read(phone, de
     assert page.locator("h1").inner_text() == "帮爸妈防骗"
 
     things = page.locator(".remember-heading")
-    assert things.all_inner_texts() == ["约定一句“先问我”", "把96110存进爸妈手机", "出事了别责怪，先报警"]
+    assert things.all_inner_texts() == [
+        "约定一句“先问我”",
+        "把96110存进爸妈手机",
+        "出事了别责怪，先报警",
+    ]
     things.first.scroll_into_view_if_needed()
     assert things.first.is_visible()
     page.screenshot(path=str(SHOTS / "landing-families-390.png"))

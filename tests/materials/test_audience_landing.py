@@ -165,7 +165,7 @@ def test_a_students_page_is_in_normal_type(client, site_tree):
     )
     html = client.get(page.url).content.decode()
     assert "landing-large" not in html
-    assert "/care-mode/on/?next=/zh-hans/students/\" rel" not in html.split("<main", 1)[1]
+    assert '/care-mode/on/?next=/zh-hans/students/" rel' not in html.split("<main", 1)[1]
 
 
 def test_home_page_links_to_the_landing_pages_instead_of_the_library(client, site_tree, families):
@@ -211,9 +211,7 @@ def test_demo_has_three_landing_pages_in_chinese_and_english(django_db_blocker, 
             .values_list("title", flat=True)
         )
         assert titles == {"老年人专区", "学生专区", "帮爸妈防骗"}
-        assert (
-            AudienceLandingPage.objects.live().filter(locale__language_code="en").count() == 3
-        )
+        assert AudienceLandingPage.objects.live().filter(locale__language_code="en").count() == 3
         home = client.get("/zh-hans/").content.decode()
         assert "帮爸妈防骗" in home and "/zh-hans/materials/for/elders/" not in home
         for page in AudienceLandingPage.objects.live():
