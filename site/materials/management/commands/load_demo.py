@@ -92,6 +92,8 @@ class Command(BaseCommand):
             if "help" in data and not HelpPage.objects.filter(locale=self.zh).exists():
                 with transaction.atomic():  # a demo loaded before the help page existed
                     self.make_help(home, data["help"])
+            with transaction.atomic():  # ... or before the landing and information pages
+                self.add_missing_pages(home, data)
         else:
             with transaction.atomic():
                 self.load_content(data)
@@ -324,6 +326,23 @@ class Command(BaseCommand):
             extra = {"situations": json.dumps(spec["situations"][EN], ensure_ascii=False)}
         self.translate(page, spec, ["intro", "trigger_phrases"], extra=extra)
         return page
+
+    def add_missing_pages(self, home, data):
+        """Landing and information pages for a demo loaded before they existed."""
+        if data.get("landings") and not AudienceLandingPage.objects.filter(locale=self.zh):
+            known = set(Audience.objects.filter(locale=self.zh).values_list("slug", flat=True))
+            missing = [spec for spec in data["audiences"] if spec["slug"] not in known]
+            self.make_taxonomy(Audience, missing)
+            self.audiences = {a.slug: a for a in Audience.objects.filter(locale=self.zh)}
+            self.scam_types = {t.slug: t for t in ScamType.objects.filter(locale=self.zh)}
+            pages_by_slug = {
+                page.slug: page for page in Page.objects.filter(locale=self.zh).specific()
+            }
+            for spec in data["landings"]:
+                self.make_landing(home, spec, pages_by_slug)
+        if data.get("information") and not InformationPage.objects.filter(locale=self.zh):
+            for spec in data["information"]:
+                self.make_information(home, spec)
 
     def make_landing(self, home, spec, pages_by_slug):
         """老年人专区, 学生专区, 帮爸妈防骗: what to remember, must-reads, topics."""
