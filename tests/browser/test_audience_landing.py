@@ -19,7 +19,14 @@ def test_family_member_reaches_help_your_parents_and_opens_a_must_read(phone, de
     page = phone
     assert page.viewport_size == PHONE
     page.goto(demo_site + "/zh-hans/")
-    page.get_by_role("link", name="帮爸妈防骗").first.tap()
+    entry = page.locator(".entry-points .entry-families")
+    entry.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "home-entry-points-390.png"))
+    footer = page.locator(".site-footer")
+    footer.scroll_into_view_if_needed()
+    assert footer.get_by_role("link", name="隐私政策").count() == 1
+    page.screenshot(path=str(SHOTS / "home-footer-390.png"))
+    entry.tap()
     page.wait_for_url("**/zh-hans/help-your-parents/")
     assert page.locator("h1").inner_text() == "帮爸妈防骗"
 

@@ -223,6 +223,18 @@ def test_demo_has_three_landing_pages_in_chinese_and_english(django_db_blocker, 
         )
         assert "全部追回" in client.get(recovered.url).content.decode()
         assert Page.objects.filter(slug__in=["about", "contact", "privacy"]).count() == 6
+        footer = client.get("/en/").content.decode().split('class="site-footer"', 1)[1]
+        assert ">About us</a>" in footer and ">Privacy notice</a>" in footer
+        assert "江ICP备20260001号-1" in footer
+
+        # A demo loaded before these pages existed gets them on its next load.
+        AudienceLandingPage.objects.filter(locale__language_code="en").delete()
+        AudienceLandingPage.objects.all().delete()
+        Page.objects.filter(slug__in=["about", "contact", "privacy"], depth=4).delete()
+        Page.objects.filter(slug__in=["about", "contact", "privacy"]).delete()
+        call_command("load_demo", verbosity=0, no_users=True, host="testserver")
+        assert AudienceLandingPage.objects.live().count() == 6
+        assert Page.objects.filter(slug__in=["about", "contact", "privacy"]).count() == 6
         transaction.set_rollback(True)
 
 
