@@ -1,4 +1,5 @@
-"""RSS and Atom feeds of the alerts in one locale."""
+"""RSS and Atom feeds of the alerts in one locale, with the feed's language and its
+author (the site settings' publishing organisation, else the site's name)."""
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -23,12 +24,13 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.blocks import StreamValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
-from core.blocks import ArticleStreamBlock
+from core.blocks import ArticleStreamBlock, readable_text
 from core.cache_epoch import cached
 from core.fields import optional_foreign_key, optional_yuan
 from core.models import HOTLINES
@@ -43,8 +45,10 @@ from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, fold_for_matching, plain_text
 
 from .feeds import AlertAtomFeed, AlertRssFeed
-from .forms import MaterialPageForm
-from .listing import MaterialType, MaterialTypes
+from .forms import MaterialPageForm, PosterContactForm, PosterPageForm
+from .listing import CARD_IMAGE, RESULT_IMAGE, MaterialType, MaterialTypes
+from .panels import PrintResolutionPanel
+from .printing import PAPER_SIZES, SHARE_CARD_SIZE, print_dpi
 
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
 # English readers ~230 words. Chinese is counted by characters, everything else by words.
@@ -150,6 +154,8 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         index.SearchField("summary"),
         index.SearchField("search_cjk_terms"),
     ]
+    # The fields a reader reads as the body (reading_text()); a poster's is its image.
+    reading_fields: tuple[str, ...] = ()
     parent_page_types = ["materials.MaterialIndexPage"]
     subpage_types: list[str] = []
     base_form_class = MaterialPageForm
@@ -180,12 +186,35 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
             if isinstance(field, index.SearchField) and field.field_name != "search_cjk_terms"
         )
 
+    def reading_text(self) -> str:
+        """The body a reader reads under the title, as plain text: the source of a search
+        result's passage (search_text() also holds the title, the summary, alt text and
+        venues, which a passage must not repeat or show)."""
+        parts = []
+        for name in self.reading_fields:
+            value = getattr(self, name)
+            parts.extend(readable_text(value) if isinstance(value, StreamValue) else [value])
+        return html.unescape(plain_text(parts))
+
     def search_cjk_terms(self) -> str:
         """Chinese n-gram tokens of the page's text, so Chinese words can be found."""
         return " ".join(cjk_ngrams(self.search_text()))
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
+
+    def key_advice(self) -> str:
+        """What the share card says under the title: the material's own summary."""
+        return self.summary
+
+    def share_card(self) -> tuple[str, int, int] | None:
+        """(address, width, height) of the page's share card, the link preview image too;
+        the address names the revision, so chats and browsers may keep it for good. None
+        for a page never published (a preview): it has no card yet."""
+        if not self.pk or not self.live_revision_id:
+            return None
+        url = reverse("share_card", args=[self.pk]) + f"?v={self.live_revision_id or 0}"
+        return (url, *SHARE_CARD_SIZE)
 
     def taxonomies(self, *, preview: bool = False) -> dict[str, list]:
         """The scam types and audiences of this material, named in the active language.
@@ -241,22 +270,15 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         return context
 
 
-# Print sizes at 300 dpi. Renditions never upscale, so a small original stays its own size.
-POSTER_PRINT_SIZES = {
-    "a4": "max-2480x3508",
-    "a3": "max-3508x4961",
-}
-# Everything a poster is shown at: print downloads, the page's responsive image, cards,
-# search results and the sharing card. Made by a worker when the poster is published.
+# Print downloads are PDFs drawn from the original (printing.py). Everything else a poster
+# is shown at: the page's responsive image, and its cards and search results, letterboxed
+# so the headline is never cropped (listing.py). Made by a worker when it is published.
 POSTER_RENDITION_SPECS = (
-    *POSTER_PRINT_SIZES.values(),
     "max-400x566",
     "max-800x1132",
     "max-1200x1698",
-    "fill-480x320",
-    "fill-960x640",
-    "fill-160x120",
-    "fill-1200x630",
+    *CARD_IMAGE.whole().specs,
+    *RESULT_IMAGE.whole().specs,
 )
 
 
@@ -291,6 +313,7 @@ class PosterPage(MaterialPage):
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
         FieldPanel("image"),
+        PrintResolutionPanel(),
         FieldPanel("image_alt"),
         FieldPanel("print_pdf"),
         FieldPanel("suggested_venues"),
@@ -300,9 +323,27 @@ class PosterPage(MaterialPage):
         index.SearchField("suggested_venues"),
     ]
 
+    base_form_class = PosterPageForm
+
     class Meta:
         verbose_name = _("poster")
         verbose_name_plural = _("posters")
+
+    def print_sizes(self) -> list[dict]:
+        """The PDF downloads offered, each with the dpi its artwork really prints at."""
+        return [
+            {"key": paper.key, "label": paper.label, "dpi": print_dpi(*self.image_size, paper)}
+            for paper in PAPER_SIZES.values()
+        ]
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        return self.image.width, self.image.height
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("contact_form", PosterContactForm())
+        return context
 
     @property
     def card_image(self):
@@ -353,6 +394,7 @@ class VideoPage(MaterialPage):
         FieldPanel("transcript"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("transcript")]
+    reading_fields = ("transcript",)
 
     class Meta:
         verbose_name = _("video")
@@ -445,6 +487,7 @@ class GuidePage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
 
     class Meta:
         verbose_name = _("guide")
@@ -501,6 +544,7 @@ class CaseStudyPage(MaterialPage):
         index.SearchField("outcome_detail"),
         index.SearchField("lesson"),
     ]
+    reading_fields = ("what_happened", "red_flags", "outcome_detail", "lesson")
 
     class Meta:
         verbose_name = _("case study")
@@ -535,6 +579,7 @@ class AlertPage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
     parent_page_types = ["materials.AlertIndexPage"]
 
     class Meta:
@@ -948,9 +993,58 @@ class Feedback(models.Model):
 # cards' labels and images and the admin's review report all read this. A new page type
 # is added here (and to MaterialIndexPage.subpage_types if the library holds it).
 MATERIAL_TYPES = MaterialTypes(
-    MaterialType("poster", PosterPage, _("Poster"), image_field="image"),
+    MaterialType("poster", PosterPage, _("Poster"), image_field="image", whole_image=True),
     MaterialType("video", VideoPage, _("Video")),
     MaterialType("guide", GuidePage, _("Guide")),
     MaterialType("case", CaseStudyPage, _("Case study")),
     MaterialType("alert", AlertPage, _("Alert"), image_field=None, in_library=False),
 )
+
+
+class AlertSubscriber(models.Model):
+    """An e-mail address that asked for alerts (double opt-in). Stored for nothing else;
+    the reader can delete it from any alert e-mail (subscriptions.py)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    audience = models.SlugField(
+        _("audience"),
+        max_length=80,
+        blank=True,
+        help_text=_("The slug of an audience; empty means every alert."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True, db_index=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert subscriber")
+        verbose_name_plural = _("alert subscribers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class AlertDelivery(models.Model):
+    """One alert sent to one subscriber: the row is claimed before the mail is sent, so a
+    retried or doubled task never sends an alert to anyone twice."""
+
+    alert = models.ForeignKey(AlertPage, on_delete=models.CASCADE, related_name="+")
+    subscriber = models.ForeignKey(AlertSubscriber, on_delete=models.CASCADE, related_name="+")
+    run = models.UUIDField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert e-mail")
+        verbose_name_plural = _("alert e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="one_alert_mail_each")
+        ]
+
+    def __str__(self):
+        return f"{self.alert_id} → {self.subscriber_id}"

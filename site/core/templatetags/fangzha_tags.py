@@ -70,12 +70,16 @@ SHARE_IMAGE_SPEC = "fill-1200x630"
 
 @register.simple_tag(takes_context=True)
 def share_image(context) -> dict:
-    """A 1200×630 image for link previews (WeChat, social networks): the material's own
-    image where it has one, else the site's default card."""
+    """An image for link previews (WeChat, social networks): the page's own share card
+    where it has one (`share_card()`: materials), else a 1200×630 crop of its image, else
+    the site's default card."""
     request = context["request"]
     page = context.get("page")
 
     def compute():
+        card = page.share_card() if hasattr(page, "share_card") else None
+        if card:
+            return card
         image = getattr(page, "card_image", None) if page is not None else None
         if image is None:
             return static("img/share-default.png"), 1200, 630

@@ -11,7 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from core.pages import active_locale_id
 from materials import selectors
+from materials.forms import SubscribeForm
+from materials.models import Audience
 
 register = template.Library()
 
@@ -106,3 +109,12 @@ def featured_materials(home) -> list:
 def latest_alerts(home) -> list:
     """The newest alerts in the home page's language."""
     return selectors.latest_alerts(locale_id=home.locale_id)
+
+
+@register.inclusion_tag("includes/subscribe_box.html")
+def subscribe_box(prefix: str = "subscribe-box") -> dict:
+    """The "subscribe to alerts by e-mail" form, with the active language's audiences
+    (cached, so it costs no query)."""
+    locale_id = active_locale_id()
+    audiences = Audience.options(locale_id=locale_id) if locale_id else []
+    return {"form": SubscribeForm(audiences=audiences), "prefix": prefix}
