@@ -3,6 +3,7 @@
 import datetime
 import html
 import math
+import re
 
 from django import forms
 from django.conf import settings
@@ -50,8 +51,19 @@ from .panels import PrintResolutionPanel
 from .printing import PAPER_SIZES, SHARE_CARD_SIZE, print_dpi
 
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
-# English readers ~200 words; a character count covers both closely enough.
+# English readers ~230 words. Chinese is counted by characters, everything else by words.
 CHARS_PER_MINUTE = 300
+WORDS_PER_MINUTE = 230
+CJK_CHARACTER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[^\W\u3400-\u9fff\uf900-\ufaff]+(?:['’\-.,][^\W\u3400-\u9fff]+)*")
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes a reader needs for TEXT: Chinese characters at CHARS_PER_MINUTE plus words
+    of other scripts (English, numbers) at WORDS_PER_MINUTE; at least one."""
+    characters = len(CJK_CHARACTER.findall(text))
+    words = len(WORD.findall(CJK_CHARACTER.sub(" ", text)))
+    return max(1, math.ceil(characters / CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
 class Taxonomy(index.Indexed, TranslatableMixin, models.Model):
@@ -484,8 +496,7 @@ class GuidePage(MaterialPage):
     @cached_property
     def reading_minutes(self) -> int:
         text = strip_tags(str(self.body.render_as_block())) if self.body else ""
-        visible = sum(1 for ch in text if not ch.isspace())
-        return max(1, math.ceil(visible / CHARS_PER_MINUTE))
+        return reading_minutes(html.unescape(text))
 
 
 GuidePage.edit_handler = GuidePage.build_edit_handler()
@@ -498,6 +509,7 @@ class CaseStudyPage(MaterialPage):
         STOPPED = "stopped", _("Stopped in time")
         LOST = "lost", _("Money was lost")
         RECOVERED = "recovered", _("Money partly recovered")
+        FULLY_RECOVERED = "fully_recovered", _("All money recovered")
 
     listing_image = optional_foreign_key(settings.WAGTAILIMAGES_IMAGE_MODEL, _("listing image"))
     region = models.CharField(_("where"), max_length=80, blank=True)
@@ -679,6 +691,15 @@ class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePa
 
         query = request.GET.copy()
         query.pop("page", None)
+        landing_meta = {}
+        if landing:
+            name = "scam_type" if isinstance(landing, ScamType) else "audience"
+            landing_meta = {
+                "share_title": landing.name,
+                "share_description": landing.description or landing.name,
+                "canonical_url": (self.full_url or "")
+                + self.reverse_subpage(name, kwargs={"slug": landing.slug}),
+            }
         return self.render(
             request,
             context_overrides={
@@ -693,6 +714,7 @@ class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePa
                 "audience_options": offered("audience", audiences),
                 "filter_query": query.urlencode(),
                 "is_filtered": any(chosen.values()),
+                **landing_meta,
             },
             template=(
                 "materials/material_landing_page.html"
@@ -776,6 +798,164 @@ class HelpPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
     def matches(self, query: str) -> bool:
         folded = fold_for_matching(query)
         return bool(folded) and any(phrase in folded for phrase in self.phrases())
+
+
+class RememberBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("the thing to remember"), max_length=60)
+    text = blocks.TextBlock(label=_("in a sentence or two"), required=False)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/remember.html"
+        label = _("Thing to remember")
+        description = _("One short rule a reader can keep in mind, e.g. 陌生来电不轻信")
+        preview_value = {"heading": "陌生来电不轻信", "text": "自称公检法的电话，先挂断再核实。"}
+
+
+LANDING_MATERIAL_TYPES = [
+    "materials.PosterPage",
+    "materials.VideoPage",
+    "materials.GuidePage",
+    "materials.CaseStudyPage",
+]
+
+
+def _in_active_language(model, item, fallback_locale_id):
+    """ITEM (a ScamType or Audience) as the active language names it, if translated."""
+    locale_id = active_locale_id() or fallback_locale_id
+    options = model.options(locale_id=locale_id)
+    return next((o for o in options if o.translation_key == item.translation_key), item)
+
+
+class AudienceLandingPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
+    """A landing page for one group of readers (老年人专区, 学生专区, 帮爸妈防骗): the
+    things to remember, the materials to read first, the help path and the topics."""
+
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("audience"),
+        help_text=_("The readers this page is for; its library link lists their materials."),
+    )
+    intro = models.TextField(
+        _("introduction"),
+        max_length=300,
+        help_text=_("One or two sentences, also used on the home page and in link previews."),
+    )
+    remember = StreamField(
+        [("point", RememberBlock())],
+        min_num=1,
+        max_num=3,
+        verbose_name=_("things to remember"),
+        help_text=_("Up to three: fewer rules are easier to keep."),
+    )
+    must_reads = StreamField(
+        [("material", blocks.PageChooserBlock(page_type=LANDING_MATERIAL_TYPES))],
+        blank=True,
+        verbose_name=_("must-read materials"),
+        help_text=_("In the order readers should read them."),
+    )
+    scam_types = ParentalManyToManyField(
+        ScamType, blank=True, verbose_name=_("topics that target these readers")
+    )
+    large_type = models.BooleanField(
+        _("large type"),
+        default=False,
+        help_text=_("Show this page in large text and offer to keep large text on (elders)."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("audience"),
+        FieldPanel("intro"),
+        FieldPanel("remember"),
+        FieldPanel("must_reads"),
+        FieldPanel("scam_types", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("large_type"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("remember"),
+    ]
+    parent_page_types = ["core.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("audience landing page")
+        verbose_name_plural = _("audience landing pages")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    def clean(self):
+        super().clean()
+        if not 1 <= len(self.remember) <= 3:
+            raise ValidationError(
+                {"remember": _("Give one to three things to remember (three is best).")}
+            )
+
+    def materials(self) -> list:
+        """The must-read materials, live and public, in the editor's order and in the
+        reader's language where a translation exists (a translated landing page keeps
+        the choices of the page it was copied from)."""
+        chosen = [block.value for block in self.must_reads if block.value is not None]
+        if not chosen:
+            return []
+        locale_id = active_locale_id() or self.locale_id
+        keys = [page.translation_key for page in chosen]
+        versions = exclude_private(
+            Page.objects.live().filter(translation_key__in=keys, alias_of__isnull=True)
+        ).values_list("pk", "translation_key", "locale_id")
+        best: dict = {}
+        for pk, key, version_locale in versions:
+            if key not in best or version_locale == locale_id:
+                best[key] = pk
+        ordered = [best[key] for key in dict.fromkeys(keys) if key in best]
+        pages = MATERIAL_TYPES.with_card_fields(Page.objects.filter(pk__in=ordered))
+        by_pk = {page.pk: page for page in MATERIAL_TYPES.attach_card_images(pages)}
+        return [by_pk[pk] for pk in ordered if pk in by_pk]
+
+    def topics(self) -> list:
+        """The chosen scam types, named in the reader's language where they are translated."""
+        chosen = list(self.scam_types.all())
+        return [_in_active_language(ScamType, item, self.locale_id) for item in chosen]
+
+    def audience_here(self):
+        """The audience in the reader's language where it is translated."""
+        return _in_active_language(Audience, self.audience, self.locale_id)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["must_reads"] = self.materials()
+        context["topics"] = self.topics()
+        context["landing_audience"] = self.audience_here()
+        context["help_page"] = HelpPage.objects.live().filter(locale_id=self.locale_id).first()
+        return context
+
+
+class InformationPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
+    """About the site, contact details, the privacy notice: text an editor keeps current.
+    Pages with "show in menus" ticked are linked from every page's footer."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
+    last_reviewed = models.DateField(_("last reviewed"), default=datetime.date.today)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("information page (about, contact, privacy)")
+        verbose_name_plural = _("information pages")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
 
 
 class Feedback(models.Model):

@@ -416,8 +416,8 @@ def test_feeds_carry_author_and_language(client, site_tree, alert_draft):
     alert_draft.save_revision().publish()
     base = site_tree["alerts"].url
     rss = client.get(base + "feed/rss/").content.decode()
-    assert "<language>zh-hans</language>" in rss
+    assert "<language>zh-Hans</language>" in rss
     assert "<dc:creator" in rss and "防诈</dc:creator>" in rss
     atom = client.get(base + "feed/atom/").content.decode()
-    assert 'xml:lang="zh-hans"' in atom
+    assert 'xml:lang="zh-Hans"' in atom
     assert "<author><name>" in atom

@@ -45,6 +45,26 @@ def meta_description(context) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def page_meta(context) -> dict:
+    """What a link preview and a search engine are told about the page being shown: its
+    own title, description and canonical URL. A view showing something other than the
+    page itself (a routable page's sub-route) says so with `share_title`,
+    `share_description` and `canonical_url` in the context; a page type with a title of
+    its own for sharing (the home page: the site's name, not 首页) has `get_share_title()`."""
+    page = context.get("page")
+    if page is None:
+        return {"title": "", "description": "", "url": ""}
+    title = context.get("share_title") or (
+        page.get_share_title() if hasattr(page, "get_share_title") else ""
+    )
+    return {
+        "title": title or getattr(page, "seo_title", "") or page.title,
+        "description": context.get("share_description") or meta_description(context),
+        "url": context.get("canonical_url") or getattr(page, "full_url", "") or "",
+    }
+
+
 SHARE_IMAGE_SPEC = "fill-1200x630"
 
 

@@ -29,7 +29,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('materials', '0004_help_page'),
+        ('materials', '0006_audience_landing'),
         ('core', '0003_site_managers_and_filing_numbers'),
     ]
 

@@ -70,6 +70,35 @@ def language_links(context) -> list[dict]:
     return links
 
 
+FEED_TYPES = (("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom"))
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context) -> list[dict]:
+    """The alert feeds of every language, for `<link rel="alternate">` in each page's head
+    so feed readers find them: the reader's language first, each titled in its own."""
+    request = context["request"]
+    current = translation.get_language()
+    codes = sorted((code for code, _name in settings.LANGUAGES), key=lambda c: c != current)
+    links = []
+    for code in codes:
+        alerts = selectors.section_urls(request, language_code=code).get("alerts")
+        if not alerts:
+            continue
+        with translation.override(code):
+            title = str(_("%(site)s: fraud alerts") % {"site": _("Fangzha")})
+        for route, mime, label in FEED_TYPES:
+            links.append(
+                {
+                    "type": mime,
+                    "title": f"{title} ({label})",
+                    "hreflang": "zh-Hans" if code == "zh-hans" else code,
+                    "url": request.build_absolute_uri(f"{alerts}feed/{route}/"),
+                }
+            )
+    return links
+
+
 @register.simple_tag
 def featured_materials(home) -> list:
     """The materials a home page features, as cards (`{% featured_materials page as x %}`)."""
