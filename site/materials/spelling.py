@@ -63,7 +63,7 @@ def search_respelled(
     """search(query), or search() of what the reader meant:
 
     - a query in pinyin (shuadan) is searched as its Chinese (刷单);
-    - a query that finds nothing is searched as its correction (养老骗据 → 养老骗局);
+    - a query no page holds as typed is searched as its correction (养老骗据 → 养老骗局);
     - one that finds a few results gets a "did you mean" when the correction finds many more.
 
     `exact` (the reader clicked "search instead for …") searches the query as typed."""
@@ -84,7 +84,11 @@ def search_respelled(
     if not suggestion:
         return found, None
     better = search(suggestion)
-    if not found and better:
+    # The search finds a typo's pages by their known character pairs too (materials.search):
+    # unless a page holds the query as typed, show the correction's results, the query as
+    # typed one tap away.
+    typed = query.casefold()
+    if better and not any(typed in page.search_text().casefold() for page in found):
         return better, Respelling(query, suggestion, shown=True)
     if len(better) >= 2 * len(found) + 2:
         return found, Respelling(query, suggestion, shown=False)
