@@ -28,7 +28,8 @@ def peak_mb() -> float:
 def csv_bytes(rows: int, bump: int = 0) -> bytes:
     """A ledger as teams keep it: a title and a note row above everyday headers (the
     tolerant header matching and title-row search in the measured path), a money column
-    written with a unit, a 合计 row at the bottom. Days in January-November 2026."""
+    written with a unit, a 合计 row at the bottom. Each venue has at most one event a day
+    (days from 1 January 2026), so no row is a possible duplicate of another."""
     lines = [
         "江南区反诈中心 2026年宣传台账",
         "填表说明：人数只写数字",
@@ -36,11 +37,16 @@ def csv_bytes(rows: int, bump: int = 0) -> bytes:
     ]
     for i in range(rows):
         lines.append(
-            f"X{i},《Bench》,2026-{i % 11 + 1:02d}-{i % 28 + 1:02d},Venue {i % 500},"
-            f"菜市场,District {i % 8},摆摊,{i % 300 + 10 + bump},{i % 10},{i % 7 * 100},Team"
+            f"X{i},《Bench》,{day(i).isoformat()},Venue {i % 500},"
+            f"菜市场,District {i % 500 % 8},摆摊,{i % 300 + 10 + bump},{i % 10},{i % 7 * 100},Team"
         )
     lines.append("合计,,,,,,,,,,")
     return ("\n".join(lines) + "\n").encode()
+
+
+def day(i: int) -> datetime.date:
+    """Row i's day: 500 venues, one event each a day (100,000 rows span 200 days)."""
+    return datetime.date(2026, 1, 1) + datetime.timedelta(days=i // 500)
 
 
 def timed(label, function):
@@ -63,9 +69,10 @@ def main() -> None:
     from django.utils import timezone
 
     from campaigns.imports.service import import_events
-    from campaigns.models import Campaign, OutreachEvent, Team, Venue
+    from campaigns.models import Campaign, District, OutreachEvent, Team, Venue
 
     call_command("migrate", verbosity=0)
+    District.objects.bulk_create(District(name=f"District {n}") for n in range(8))
     team = Team.objects.create(name="Team", district="District 0")
     campaign = Campaign.objects.create(
         name="Bench",
@@ -99,7 +106,7 @@ def main() -> None:
 
     def objects(bump):
         for i in range(rows):
-            start = datetime.datetime(2026, i % 11 + 1, i % 28 + 1, 9, tzinfo=tz)
+            start = datetime.datetime.combine(day(i), datetime.time(9), tzinfo=tz)
             yield OutreachEvent(
                 external_id=f"Y{i}",
                 campaign=campaign,

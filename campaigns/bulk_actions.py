@@ -204,7 +204,6 @@ class ApproveEventsBulkAction(ReviewBulkAction):
     action_priority = 20
     page_title = _("Approve events")
     form_class = ApproveForm
-    template_name = "campaigns/admin/bulk_event_action.html"
     done_message = _("Approved: %(n)s events.")
     refused_heading = _("Not approved, %(n)s events: ")
 

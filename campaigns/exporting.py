@@ -29,10 +29,10 @@ from openpyxl.utils import get_column_letter
 from core.spreadsheets import FORMULA_STARTS, neutralise
 
 from .choices import AudienceGroup, audience_labels, label
-from .imports.cells import CHINESE_HEADERS
-from .imports.template import EXPORT_ONLY_COLUMNS, LEDGER_COLUMNS
+from .imports.cells import CHINESE_HEADERS, ENGLISH_HEADERS
+from .imports.template import EXPORT_ONLY_COLUMNS, EXPORT_ONLY_ENGLISH, LEDGER_COLUMNS
 from .models import CountMethod, EventFormat, EventStatus, VenueType
-from .reach import REPORT_FIGURES
+from .reach import ATTENDANCE_SPLIT, REPORT_FIGURES
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LANGUAGES = ("zh-hans", "en")
@@ -114,10 +114,15 @@ def csv_bytes(rows) -> bytes:
 EVENT_COLUMNS = (*LEDGER_COLUMNS, *EXPORT_ONLY_COLUMNS)
 
 
-def event_headers(chinese: bool) -> list[str]:
-    if not chinese:
+def event_headers(chinese: bool, *, codes: bool = False) -> list[str]:
+    """Chinese headers, or readable English ones ("Money protected (yuan)"); with codes
+    (for systems) and English, the column keys. An import reads all three."""
+    if chinese:
+        names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
+    elif codes:
         return list(EVENT_COLUMNS)
-    names = CHINESE_HEADERS | EXPORT_ONLY_COLUMNS
+    else:
+        names = ENGLISH_HEADERS | EXPORT_ONLY_ENGLISH
     return [names[column] for column in EVENT_COLUMNS]
 
 
@@ -187,7 +192,7 @@ def event_rows(events, *, language: str, codes: bool):
 
 def events_to_csv(events, *, language: str = "zh-hans", codes: bool = False) -> bytes:
     chinese = language.startswith("zh")
-    rows = [event_headers(chinese)]
+    rows = [event_headers(chinese, codes=codes)]
     rows += (
         [csv_value(v) for v in row] for row in event_rows(events, language=language, codes=codes)
     )
@@ -200,7 +205,7 @@ def events_to_xlsx(events, *, language: str = "zh-hans", codes: bool = False) ->
     sheet = workbook.active
     with translation.override(language):
         sheet.title = str(_("Outreach events"))
-    sheet.append(event_headers(chinese))
+    sheet.append(event_headers(chinese, codes=codes))
     for row in event_rows(events, language=language, codes=codes):
         append_typed(sheet, row)
     finish_sheet(sheet)
@@ -221,7 +226,12 @@ FIGURE_LABELS = {
     "money_protected_yuan": _("Money protected (yuan)"),
     "qr_scans": _("QR scans"),
     "unique_visitors": _("Unique visitors"),
+    "in_person_attendance": _("People reached in person"),
+    "live_stream_viewers": _("Live-stream viewers"),
 }
+# The report's columns: its figures, then attendance split as the dashboard shows it (in
+# person, live stream), which the totals and the months carry (empty for other breakdowns).
+REPORT_COLUMNS = (*REPORT_FIGURES, *ATTENDANCE_SPLIT)
 BREAKDOWN_LABELS = {
     "by_venue_type": (_("By venue type"), _("People reached by venue type"), _("Venue type")),
     "by_audience": (
@@ -263,7 +273,11 @@ def key_label(breakdown: str, key, language: str) -> str:
 
 
 def _report_value(name, value):
-    return Decimal(value) if name == "money_protected_yuan" else value
+    return Decimal(value) if name == "money_protected_yuan" and value is not None else value
+
+
+def _report_values(figures: dict) -> list:
+    return [_report_value(name, figures.get(name)) for name in REPORT_COLUMNS]
 
 
 class ReportWords:
@@ -304,6 +318,10 @@ class ReportWords:
         return "figure" if self.language is None else self._in_language(_("Figure"))
 
 
+# The breakdowns whose rows carry the attendance split (selectors.reach_report_document).
+SPLIT_BREAKDOWNS = ("by_month",)
+
+
 def _breakdowns(report: dict):
     return [(name, rows) for name, rows in report.items() if name.startswith("by_")]
 
@@ -316,17 +334,18 @@ def report_to_xlsx(report: dict, *, language: str | None = "zh-hans") -> bytes:
     totals = workbook.active
     totals.title = words.totals
     totals.append([words.figure_header, words.value_header])
-    for name in REPORT_FIGURES:
+    for name in REPORT_COLUMNS:
         append_typed(totals, [words.figure(name), _report_value(name, report["totals"][name])])
     finish_sheet(totals, widths={1: 28, 2: 16})
     attendance_column = 2 + REPORT_FIGURES.index("attendance")
     for name, rows in _breakdowns(report):
         sheet = workbook.create_sheet(words.breakdown(name)[:31])
-        sheet.append([words.key_header, *(words.figure(f) for f in REPORT_FIGURES)])
+        columns = REPORT_COLUMNS if name in SPLIT_BREAKDOWNS else REPORT_FIGURES
+        sheet.append([words.key_header, *(words.figure(f) for f in columns)])
         for key, figures in rows.items():
             append_typed(
                 sheet,
-                [words.key(name, key), *(_report_value(f, figures[f]) for f in REPORT_FIGURES)],
+                [words.key(name, key), *(_report_value(f, figures[f]) for f in columns)],
             )
         finish_sheet(sheet, widths={1: 18})
         if rows:
@@ -344,20 +363,20 @@ def report_to_xlsx(report: dict, *, language: str | None = "zh-hans") -> bytes:
             categories = Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1)
             chart.add_data(data, titles_from_data=True)
             chart.set_categories(categories)
-            sheet.add_chart(chart, f"{get_column_letter(len(REPORT_FIGURES) + 3)}2")
+            sheet.add_chart(chart, f"{get_column_letter(len(columns) + 3)}2")
     return workbook_bytes(workbook)
 
 
 def report_to_csv(report: dict, *, language: str | None = "zh-hans") -> bytes:
     words = ReportWords(language)
     breakdown_header = "breakdown" if language is None else words._in_language(_("Breakdown"))
-    rows = [[breakdown_header, words.key_header, *(words.figure(f) for f in REPORT_FIGURES)]]
+    rows = [[breakdown_header, words.key_header, *(words.figure(f) for f in REPORT_COLUMNS)]]
     everything = "all" if language is None else words._in_language(_("All"))
     rows.append(
         [
             words.totals,
             everything,
-            *(csv_value(_report_value(f, report["totals"][f])) for f in REPORT_FIGURES),
+            *(csv_value(value) for value in _report_values(report["totals"])),
         ]
     )
     for name, breakdown in _breakdowns(report):
@@ -366,7 +385,7 @@ def report_to_csv(report: dict, *, language: str | None = "zh-hans") -> bytes:
                 [
                     words.breakdown(name),
                     csv_value(words.key(name, key)),
-                    *(csv_value(_report_value(f, figures[f])) for f in REPORT_FIGURES),
+                    *(csv_value(value) for value in _report_values(figures)),
                 ]
             )
     return csv_bytes(rows)

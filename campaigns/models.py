@@ -431,6 +431,16 @@ class OutreachEvent(ClusterableModel):
     created_by = optional_foreign_key(settings.AUTH_USER_MODEL, _("created by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The admin import that last created or changed this event (campaigns.imports).
+    import_batch = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="events",
+        verbose_name=_("import"),
+    )
 
     class Meta:
         verbose_name = _("outreach event")
@@ -702,7 +712,9 @@ class DailyReach(models.Model):
 
 
 class ImportJob(models.Model):
-    """A spreadsheet import too large to run during the request; a Celery task runs it."""
+    """One confirmed spreadsheet import (an import batch): run during the request, or, when
+    too large for that, by a Celery task. The events it created or changed point to it
+    (OutreachEvent.import_batch), so its drafts can be submitted and reviewed together."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -714,6 +726,8 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=255)
     stored_as = models.CharField(max_length=64)
     skip_invalid = models.BooleanField(default=False)
+    # A row with a new id at an existing event's campaign, day and venue is imported too.
+    allow_duplicates = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField(default=0)
     report = models.JSONField(null=True, blank=True)

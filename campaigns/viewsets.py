@@ -680,6 +680,11 @@ class EventFilterSet(WagtailFilterSet):
     follow_up = django_filters.ChoiceFilter(
         label=_("Follow-up"), choices=followup.FOLLOW_UP_CHOICES, method="filter_follow_up"
     )
+    # One import's events (its result page links here); the list is scoped to the user's
+    # teams first, so another team's import id shows nothing.
+    import_batch = django_filters.NumberFilter(
+        label=_("Import"), field_name="import_batch", widget=forms.HiddenInput
+    )
 
     def filter_follow_up(self, queryset, name, value):
         return followup.apply_follow_up(queryset, user=self.request.user, value=value)

@@ -127,6 +127,33 @@ class AlertPageFactory(wagtail_factories.PageFactory):
         model = models.AlertPage
 
 
+class AudienceLandingPageFactory(wagtail_factories.PageFactory):
+    title = "帮爸妈防骗"
+    intro = "爸妈接到“公检法”电话、被拉进“养老投资”群？这里是子女能做的事。"
+    remember = factory.LazyFunction(
+        lambda: [
+            ("point", {"heading": "陌生来电不轻信", "text": "自称公检法的电话，先挂断再核实。"}),
+            ("point", {"heading": "钱不转给陌生人", "text": "所谓“安全账户”都是骗子的账户。"}),
+            ("point", {"heading": "有事先问儿女", "text": "转账之前，先给子女打个电话。"}),
+        ]
+    )
+
+    class Meta:
+        model = models.AudienceLandingPage
+
+
+class InformationPageFactory(wagtail_factories.PageFactory):
+    title = "关于我们"
+    intro = "本站由江城市公安局反诈中心主办。"
+    body = factory.LazyFunction(
+        lambda: [("paragraph", "<p>我们整理防骗资料，供大家下载转发。</p>")]
+    )
+    show_in_menus = True
+
+    class Meta:
+        model = models.InformationPage
+
+
 # --- campaigns -----------------------------------------------------------------------------
 def district_named(name: str):
     """The managed district this spelling means (江南 is 江南区), made if there is none."""

@@ -71,6 +71,34 @@ COLUMNS = {
     # Read only: exported, recognised on import, never written by it.
     "status": ("status", "状态", "审核状态"),
 }
+# The ledger's columns in the order the template and the export write them; the import's
+# resource (resource.OutreachEventResource) reads the same, and status besides.
+LEDGER_COLUMNS = (
+    "external_id",
+    "campaign",
+    "date",
+    "start_time",
+    "end_time",
+    "venue_name",
+    "venue_type",
+    "district",
+    "format",
+    "audience",
+    "attendance",
+    "attendance_method",
+    "elders",
+    "students",
+    "general_public",
+    "materials_distributed",
+    "warnings",
+    "help_requests",
+    "videos_screened",
+    "money_protected_yuan",
+    "staff_count",
+    "partners",
+    "team",
+    "notes",
+)
 # Columns a ledger has that hold no figure of an event (said so, not imported).
 IGNORED_COLUMNS = {"row_number": ("row_number", "序号", "行号")}
 READ_ONLY_COLUMNS = ("status", *IGNORED_COLUMNS)
@@ -92,6 +120,35 @@ COLUMN_MAX_CHARS = {
     "partners": OutreachEvent._meta.get_field("partners").max_length,
 }
 CHINESE_HEADERS = {key: names[1] for key, names in COLUMNS.items()}
+# The headers an English export writes (readable labels; the codes export writes the keys).
+# An import reads them as well.
+ENGLISH_HEADERS = {
+    "external_id": "ID",
+    "campaign": "Campaign",
+    "date": "Date",
+    "start_time": "Start time",
+    "end_time": "End time",
+    "venue_name": "Venue",
+    "venue_type": "Venue type",
+    "district": "District",
+    "format": "Format",
+    "audience": "Audience",
+    "attendance": "People reached",
+    "elders": "Elders",
+    "students": "Students",
+    "general_public": "General public",
+    "materials_distributed": "Materials distributed",
+    "warnings": "People warned off a scam",
+    "help_requests": "People who asked for help",
+    "videos_screened": "Videos screened",
+    "money_protected_yuan": "Money protected (yuan)",
+    "staff_count": "Staff",
+    "partners": "Partner organisations",
+    "team": "Team",
+    "notes": "Notes",
+    "attendance_method": "How attendance was counted",
+    "status": "Status",
+}
 # a unit in brackets after a header: "(元)", "（人）", "【份】"; not 万元 (a different scale)
 _HEADER_UNIT = re.compile(r"[(（\[【](元|人|人次|名|份|个|次|场|张|册|部)?[)）\]】]$")
 
@@ -108,6 +165,7 @@ _HEADER_LOOKUP = {
     for key, names in columns.items()
     for _name in names
 }
+_HEADER_LOOKUP.update({_header_text(name): key for key, name in ENGLISH_HEADERS.items()})
 _HEADER_LOOKUP.update({key.replace("_", ""): key for key in COLUMNS})
 
 VENUE_TYPE_LABELS = {

@@ -29,9 +29,13 @@ from .cells import (
     normalise_text,
     suggest_header,
 )
-from .template import EXPORT_ONLY_COLUMNS
+from .template import EXPORT_ONLY_COLUMNS, EXPORT_ONLY_ENGLISH
 
-EXPORT_ONLY_HEADERS = {*EXPORT_ONLY_COLUMNS, *EXPORT_ONLY_COLUMNS.values()}
+EXPORT_ONLY_HEADERS = {
+    *EXPORT_ONLY_COLUMNS,
+    *EXPORT_ONLY_COLUMNS.values(),
+    *EXPORT_ONLY_ENGLISH.values(),
+}
 
 # How far down the sheet the header row is looked for (title and note rows above it).
 HEADER_SEARCH_ROWS = 30

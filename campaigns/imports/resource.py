@@ -35,6 +35,7 @@ from .cells import (
     CHINESE_HEADERS,
     COUNT_METHOD_LABELS,
     FORMAT_LABELS,
+    LEDGER_COLUMNS,
     VENUE_TYPE_LABELS,
     CellError,
     clean_text,
@@ -139,23 +140,7 @@ class OutreachEventResource(resources.ModelResource):
 
     class Meta:
         model = OutreachEvent
-        fields = (
-            "external_id",
-            "campaign",
-            "date",
-            "start_time",
-            "end_time",
-            "venue_name",
-            "venue_type",
-            "district",
-            "format",
-            "audience",
-            *LEDGER_COUNTS,
-            *OPTIONAL_FIGURES,
-            "status",
-            "team",
-            "notes",
-        )
+        fields = (*LEDGER_COLUMNS, "status")
         import_id_fields = ()
         skip_unchanged = True
         report_skipped = True
@@ -176,8 +161,10 @@ class OutreachEventResource(resources.ModelResource):
         duplicate_ids: set[str] | None = None,
         header_labels: dict[str, str] | None = None,
         existing_slots: "ExistingSlots | None" = None,
+        batch=None,
     ):
         super().__init__()
+        self.batch = batch  # the ImportJob whose events these rows become, if any
         self.existing_slots = existing_slots
         self.user = user
         self.header_labels = header_labels or {}
@@ -215,11 +202,15 @@ class OutreachEventResource(resources.ModelResource):
     # --- import --------------------------------------------------------------------------
     def before_import(self, dataset, **kwargs):
         self._campaigns = {}
+        # Names are not unique: every campaign of a name, to tell a shared name apart.
+        self._campaigns_named: dict[str, list[Campaign]] = {}
         for campaign in Campaign.objects.order_by("-start_date", "name"):
             self._campaigns.setdefault(name_key(campaign.name), campaign)
+            self._campaigns_named.setdefault(name_key(campaign.name), []).append(campaign)
         for campaign in Campaign.objects.all():  # a slug names one campaign, before names
             self._campaigns[campaign.slug.casefold()] = campaign
         self._teams = {name_key(t.name): t for t in Team.objects.all()}
+        self._team_names = dict(Team.objects.values_list("pk", "name"))
         # Districts from the managed list (江南 is 江南区); venues matched tolerantly
         # (places.venue_key), the oldest of two that already match.
         self._districts = places.district_lookup()
@@ -281,6 +272,8 @@ class OutreachEventResource(resources.ModelResource):
                 row, column, by_name, errors, unknown=unknown, missing=missing
             )
         team = clean["team"]
+        if clean["campaign"] is not None:
+            clean["campaign"] = self._one_campaign(row, clean["campaign"], team, errors)
         allowed = self.allowed_team_ids
         if team is not None and allowed is not None and team.pk not in allowed:
             errors["team"] = _("you cannot record events for “%(team)s”") % {"team": team.name}
@@ -411,6 +404,45 @@ class OutreachEventResource(resources.ModelResource):
             errors[column] = message
         return found
 
+    def _one_campaign(self, row, campaign, team, errors):
+        """The campaign a name shared by several means: the one the row's team takes part
+        in; when that is still more than one, none, and the row's error lists them (teams,
+        dates, code) and asks for the code. A code (slug) names one campaign already. Never
+        the newest or the first silently."""
+        written = normalise_text(row.get("campaign")).casefold()
+        same = self._campaigns_named.get(name_key(campaign.name), [])
+        if written == campaign.slug.casefold() or len(same) < 2:
+            return campaign
+        if team is not None:
+            theirs = [c for c in same if (c.pk, team.pk) in self._campaign_teams]
+            if len(theirs) == 1:
+                return theirs[0]
+            if not theirs:  # the team takes part in none: the event's own check says so
+                return campaign
+            same = theirs
+        errors["campaign"] = _(
+            "%(count)s campaigns are called “%(name)s”: %(candidates)s; write the code of "
+            "the one this event belongs to in this cell"
+        ) % {
+            "count": len(same),
+            "name": campaign.name,
+            "candidates": "；".join(self._described(c) for c in same),
+        }
+        return None
+
+    def _described(self, campaign) -> str:
+        names = sorted(
+            self._team_names.get(team_id, "")
+            for campaign_id, team_id in self._campaign_teams
+            if campaign_id == campaign.pk
+        )
+        return _("%(teams)s, %(start)s to %(end)s, code %(slug)s") % {
+            "teams": "、".join(names) or "—",
+            "start": campaign.start_date.isoformat(),
+            "end": campaign.end_date.isoformat(),
+            "slug": campaign.slug,
+        }
+
     def _takes_part(self, campaign_id: int) -> bool:
         return any(c == campaign_id and t in self.allowed_team_ids for c, t in self._campaign_teams)
 
@@ -479,7 +511,9 @@ class OutreachEventResource(resources.ModelResource):
         return tuple(getattr(event, name) for name in COMPARED_FIELDS)
 
     def init_instance(self, row=None):
-        return OutreachEvent(status=EventStatus.DRAFT, created_by=self.user)
+        return OutreachEvent(
+            status=EventStatus.DRAFT, created_by=self.user, import_batch=self.batch
+        )
 
     def import_instance(self, instance, row, **kwargs):
         if (
@@ -498,6 +532,8 @@ class OutreachEventResource(resources.ModelResource):
             setattr(instance, name, value)
         if instance.pk and instance.status == EventStatus.APPROVED:
             self._refuse_changes(instance)
+        if self.batch is not None:  # saved only if changed (skip_row), so kept if unchanged
+            instance.import_batch = self.batch
 
     def _shown(self, event) -> dict[str, str]:
         """The event's columns as an export shows them (for naming a change)."""
@@ -563,7 +599,8 @@ class OutreachEventResource(resources.ModelResource):
 
     def get_bulk_update_fields(self):
         relations = {"campaign_id": "campaign", "team_id": "team", "venue_id": "venue"}
-        return [relations.get(name, name) for name in COMPARED_FIELDS]
+        names = [relations.get(name, name) for name in COMPARED_FIELDS]
+        return [*names, "import_batch"] if self.batch is not None else names
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         # Duplicate ids are found in the file and matched against the database already,

@@ -128,11 +128,13 @@ def import_table(
     skip_invalid: bool = False,
     allow_duplicates: bool = False,
     progress=None,
+    batch: ImportJob | None = None,
 ) -> ImportReport:
     """Validate the whole table first; save only when every row is valid, or, when the
     user asks, only the valid rows. A dry run saves nothing and reports what would happen.
     A row with a new id at an existing event's campaign, day and venue is refused as a
-    possible duplicate unless allow_duplicates."""
+    possible duplicate unless allow_duplicates. The events created or changed point to
+    BATCH (OutreachEvent.import_batch) when one is given."""
     report = ImportReport(
         unknown_columns=table.unknown_columns, notices=list(table.notices), sheet=table.sheet
     )
@@ -179,6 +181,7 @@ def import_table(
                 duplicate_ids=duplicate_ids,
                 header_labels=table.labels,
                 existing_slots=slots,
+                batch=batch,
             )
             result = resource.import_data(
                 chunk, dry_run=False, use_transactions=False, retain_instance_in_row_result=True
@@ -207,6 +210,58 @@ def import_table(
             return report  # nothing was kept
     report.saved = True
     return report
+
+
+def import_batch(
+    *, content: bytes, filename: str, user, skip_invalid: bool, allow_duplicates: bool
+) -> tuple[ImportReport, ImportJob | None]:
+    """A confirmed upload, imported during the request as one batch: an ImportJob records
+    it (as a background import's does), and the events it creates or changes point to it.
+    When nothing is saved, no batch is left either."""
+    with transaction.atomic():
+        batch = ImportJob.objects.create(
+            user=user,
+            filename=filename,
+            skip_invalid=skip_invalid,
+            allow_duplicates=allow_duplicates,
+            status=ImportJob.Status.RUNNING,
+        )
+        report = import_events(
+            content=content,
+            filename=filename,
+            user=user,
+            skip_invalid=skip_invalid,
+            allow_duplicates=allow_duplicates,
+            batch=batch,
+        )
+        if not report.saved:
+            transaction.set_rollback(True)
+            return report, None
+        finish_job(batch, report)
+    return report, batch
+
+
+def report_as_json(report: ImportReport) -> dict:
+    """What a job keeps of its report (the first 500 problems, 100 notices)."""
+    return {
+        "new": report.new,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "invalid": report.invalid,
+        "saved": report.saved,
+        "problems": [[p.row, _column_named(p), str(p.message)] for p in report.problems[:500]],
+        "notices": [str(notice) for notice in report.notices[:100]],
+    }
+
+
+def finish_job(job: ImportJob, report: ImportReport) -> None:
+    job.status, job.error = ImportJob.Status.DONE, ""
+    job.report = report_as_json(report)
+    job.total_rows = job.total_rows or report.new + report.updated + report.unchanged + (
+        report.invalid
+    )
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "report", "total_rows", "finished_at"])
 
 
 # --- Stored uploads ------------------------------------------------------------------------
@@ -259,7 +314,15 @@ def discard_unconfirmed_previews(*, older_than: datetime.timedelta = PREVIEW_LIF
 
 
 # --- Background imports ----------------------------------------------------------------
-def create_import_job(*, content: bytes, filename: str, user, skip_invalid: bool, rows: int):
+def create_import_job(
+    *,
+    content: bytes,
+    filename: str,
+    user,
+    skip_invalid: bool,
+    rows: int,
+    allow_duplicates: bool = False,
+):
     """Store the upload privately and record the job (the caller sends it to a worker
     once this transaction commits: tasks.queue_import)."""
     stored_as = uuid.uuid4().hex
@@ -268,6 +331,7 @@ def create_import_job(*, content: bytes, filename: str, user, skip_invalid: bool
         filename=filename,
         stored_as=stored_as,
         skip_invalid=skip_invalid,
+        allow_duplicates=allow_duplicates,
         total_rows=rows,
     )
     private_storage().save(job_file(job), ContentFile(content))
@@ -345,26 +409,17 @@ def run_import(job_id: int) -> None:
                 filename=job.filename,
                 user=job.user,
                 skip_invalid=job.skip_invalid,
+                allow_duplicates=job.allow_duplicates,
                 progress=progress,
+                batch=job,
             )
         except UnreadableFile as error:
             job.status, job.error = ImportJob.Status.FAILED, str(error)
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "finished_at"])
         else:
-            job.status, job.error = ImportJob.Status.DONE, ""
-            job.report = {
-                "new": report.new,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "invalid": report.invalid,
-                "saved": report.saved,
-                "problems": [
-                    [p.row, _column_named(p), str(p.message)] for p in report.problems[:500]
-                ],
-                "notices": [str(notice) for notice in report.notices[:100]],
-            }
+            finish_job(job, report)
             transaction.on_commit(lambda: storage.delete(name))
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "report", "finished_at"])
     cache.set(key, 100, 24 * 3600)
 
 

@@ -45,10 +45,23 @@ def send_import_job(job_id: int) -> bool:
     return True
 
 
-def queue_import(*, content: bytes, filename: str, user, skip_invalid: bool, rows: int):
+def queue_import(
+    *,
+    content: bytes,
+    filename: str,
+    user,
+    skip_invalid: bool,
+    rows: int,
+    allow_duplicates: bool = False,
+):
     """Store the upload privately and hand it to a worker once the job row is committed."""
     job = service.create_import_job(
-        content=content, filename=filename, user=user, skip_invalid=skip_invalid, rows=rows
+        content=content,
+        filename=filename,
+        user=user,
+        skip_invalid=skip_invalid,
+        rows=rows,
+        allow_duplicates=allow_duplicates,
     )
     transaction.on_commit(lambda: send_import_job(job.pk))
     return job

@@ -19,38 +19,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..choices import label
 from ..models import CountMethod, EventFormat, VenueType
-from .cells import CHINESE_HEADERS, REQUIRED_COLUMNS
+from .cells import CHINESE_HEADERS, LEDGER_COLUMNS, REQUIRED_COLUMNS
 
-# The ledger's columns in the order the template and the export write them.
-LEDGER_COLUMNS = (
-    "external_id",
-    "campaign",
-    "date",
-    "start_time",
-    "end_time",
-    "venue_name",
-    "venue_type",
-    "district",
-    "format",
-    "audience",
-    "attendance",
-    "attendance_method",
-    "elders",
-    "students",
-    "general_public",
-    "materials_distributed",
-    "warnings",
-    "help_requests",
-    "videos_screened",
-    "money_protected_yuan",
-    "staff_count",
-    "partners",
-    "team",
-    "notes",
-)
 # Columns an export adds after these, which the import does not read (an event's state and
 # people are not changed by a file), nor lists as unknown: column key → Chinese header.
 EXPORT_ONLY_COLUMNS = {"status": "状态", "created_by": "创建人", "approved_by": "审核通过人"}
+EXPORT_ONLY_ENGLISH = {"status": "Status", "created_by": "Created by", "approved_by": "Approved by"}
 EXAMPLE_CAMPAIGN = "示例：全民反诈在行动"
 EXAMPLE = {
     "external_id": "JN-2026-001",

@@ -1,15 +1,19 @@
 """The admin's spreadsheet import: upload, preview every row's problems, then confirm."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin import messages
 
 from .. import permissions
-from ..models import ImportJob
+from ..models import EventStatus, ImportJob
 from . import service, tasks, template
 from .reading import UnreadableFile
 
@@ -57,6 +61,7 @@ def import_view(request):
                 filename=upload.name,
                 user=request.user,
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                allow_duplicates=form.cleaned_data["allow_duplicates"],
                 rows=len(table),
             )
             return redirect("campaigns_events:import_job", job.pk)
@@ -88,14 +93,14 @@ def _confirm(request):
     if content is None:
         messages.error(request, _("That upload has expired; please upload the file again."))
         return redirect("campaigns_events:import")
-    report = service.import_events(
+    report, batch = service.import_batch(
         content=content,
         filename=pending["name"],
         user=request.user,
         skip_invalid=pending["skip_invalid"],
         allow_duplicates=pending.get("allow_duplicates", False),
     )
-    if report.saved:
+    if batch is not None:
         messages.success(
             request,
             _(
@@ -109,7 +114,7 @@ def _confirm(request):
                 "invalid": report.invalid,
             },
         )
-        return redirect("campaigns_events:index")
+        return redirect("campaigns_events:import_job", batch.pk)
     messages.error(request, _("Nothing was imported: the file has invalid rows."))
     return redirect("campaigns_events:import")
 
@@ -133,13 +138,50 @@ def _template(request, kind: str):
 
 
 def _visible_job(request, pk):
-    """The uploader's own background import, or any for managers; else 404."""
-    if not permissions.has_campaign_role(request.user):
+    """An import the user uploaded, or one holding events of their teams (a lead reviews
+    the batch a coordinator imported); any for managers. Else 404, whatever the id."""
+    user = request.user
+    if not permissions.has_campaign_role(user):
         raise PermissionDenied
     jobs = ImportJob.objects.all()
-    if not permissions.is_manager(request.user):
-        jobs = jobs.filter(user=request.user)
+    if not permissions.is_manager(user):
+        theirs = permissions.visible_events(user).filter(import_batch=OuterRef("pk"))
+        jobs = jobs.filter(Q(user=user) | Exists(theirs))
     return get_object_or_404(jobs, pk=pk)
+
+
+def batch_figures(user, job) -> dict[str, int]:
+    """How many of the import's events the user can see are in each status (one query)."""
+    counts = dict(
+        permissions.visible_events(user)
+        .filter(import_batch=job)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    return {
+        "drafts": counts.get(EventStatus.DRAFT, 0),
+        "submitted": counts.get(EventStatus.SUBMITTED, 0),
+        "approved": counts.get(EventStatus.APPROVED, 0),
+        "returned": counts.get(EventStatus.RETURNED, 0),
+    }
+
+
+def batch_links(request, job, figures: dict[str, int]) -> dict[str, str]:
+    """After an import: submit its drafts (the events list's bulk action, on exactly this
+    import's drafts the user can see; it reports each one it cannot submit), and, for whoever
+    reviews, the list of its submitted events to approve or return together."""
+    here = reverse("campaigns_events:import_job", args=[job.pk])
+    links = {}
+    if figures["drafts"]:
+        submit = reverse("wagtail_bulk_action", args=["campaigns", "outreachevent", "submit"])
+        query = {"id": "all", "import_batch": job.pk, "status": EventStatus.DRAFT, "next": here}
+        links["submit"] = f"{submit}?{urlencode(query)}"
+    user = request.user
+    if figures["submitted"] and (permissions.is_manager(user) or permissions.led_team_ids(user)):
+        query = {"import_batch": job.pk, "status": EventStatus.SUBMITTED}
+        links["review"] = f"{reverse('campaigns_events:index')}?{urlencode(query)}"
+    return links
 
 
 def import_job_view(request, pk):
@@ -151,11 +193,16 @@ def import_job_view(request, pk):
         elif job.waiting_for_queue:
             messages.error(request, _("The task queue is still unreachable; try again later."))
         return redirect("campaigns_events:import_job", job.pk)
+    figures = batch_figures(request.user, job)
     return TemplateResponse(
         request,
         "campaigns/admin/import_job.html",
         {
             "job": job,
+            "batch": figures,
+            "batch_links": batch_links(request, job, figures),
+            # the row-by-row report may name other teams' rows: the uploader's and managers'
+            "show_report": job.user_id == request.user.pk or permissions.is_manager(request.user),
             "progress": service.import_progress(job),
             "page_title": _("Import of %(name)s") % {"name": job.filename},
             "finished": job.status in ("done", "failed"),

@@ -54,6 +54,7 @@ urlpatterns = [
         material_views.poster_download,
         name="poster_download",
     ),
+    path("share/<int:page_id>.png", material_views.share_card_image, name="share_card"),
 ]
 
 if settings.DEBUG:
@@ -72,6 +73,17 @@ handler404 = core_views.page_not_found
 
 urlpatterns += i18n_patterns(
     path("search/", material_views.search, name="search"),
+    path("subscribe/", material_views.subscribe, name="alert_subscribe"),
+    path(
+        "subscribe/confirm/<str:token>/",
+        material_views.subscribe_confirm,
+        name="alert_subscribe_confirm",
+    ),
+    path(
+        "subscribe/unsubscribe/<str:token>/",
+        material_views.unsubscribe,
+        name="alert_unsubscribe",
+    ),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

@@ -175,3 +175,18 @@ class ArticleStreamBlock(blocks.StreamBlock):
     hotline = HotlineCalloutBlock()
     image = CaptionedImageBlock()
     video = VideoBlock()
+
+
+def readable_text(stream) -> list[str]:
+    """The text a reader reads in a stream of blocks, for a search result's passage: an
+    image gives its caption (not its alt text), a video nothing (its page is a result of
+    its own); the other blocks their text, without their settings."""
+    texts = []
+    for child in stream or ():
+        if isinstance(child.block, VideoBlock):
+            continue
+        if isinstance(child.block, CaptionedImageBlock):
+            texts.append(child.value.get("caption") or "")
+            continue
+        texts.extend(str(text) for text in child.block.get_searchable_content(child.value))
+    return texts

@@ -186,6 +186,13 @@ class HomePage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_share_title(self) -> str:
+        """In a link preview the home page is the site, named (not "首页")."""
+        return self.seo_title or str(_("Fangzha anti-fraud education"))
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.hero_title
+
     def route(self, request, path_components):
         """Find a page below the home page in one query instead of one per path segment.
 

@@ -74,8 +74,11 @@ def paginate(request, queryset, per_page: int = PER_PAGE):
 
 
 def specific_in_order(pages) -> list:
-    """The specific versions of `pages`, in the same order (one query per page type)."""
+    """The specific versions of `pages`, in the same order (one query per page type;
+    none when they are specific already, as materials.search gives them)."""
     pages = list(pages)
+    if all(type(page) is not Page for page in pages):
+        return pages
     by_id = {page.pk: page for page in Page.objects.filter(pk__in=[p.pk for p in pages]).specific()}
     return [by_id[page.pk] for page in pages if page.pk in by_id]
 

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.slugs import PinyinSlugPageForm
 
+from .printing import MIN_PAGE_DPI, PAPER_SIZES, artwork_dpi
+
 
 class FeedbackForm(forms.Form):
     helpful = forms.ChoiceField(
@@ -48,3 +50,68 @@ class MaterialPageForm(PinyinSlugPageForm):
                         "pk", flat=True
                     )
                 )
+
+
+class SubscribeForm(forms.Form):
+    """An address and the alerts it wants: those for one audience, or every alert."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        error_messages={
+            "invalid": _("Enter a valid e-mail address."),
+            "required": _("Enter a valid e-mail address."),
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    audience = forms.ChoiceField(label=_("Which alerts?"), required=False)
+
+    def __init__(self, *args, audiences=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience"].choices = [("", _("Everyone (all alerts)"))] + [
+            (item.slug, item.name) for item in audiences
+        ]
+
+
+class PosterContactForm(forms.Form):
+    """The station's name and phone printed on a poster download (both optional: a blank
+    contact block has lines to fill in by hand)."""
+
+    org = forms.CharField(label=_("Organisation name"), max_length=30, required=False)
+    phone = forms.RegexField(
+        label=_("Phone number"),
+        max_length=24,
+        required=False,
+        regex=r"^\+?[0-9][0-9 ()\-]{2,20}(转[0-9]{1,6})?$",
+        error_messages={"invalid": _("Enter a phone number: digits, spaces and hyphens.")},
+    )
+
+    def clean_org(self):
+        org = " ".join(self.cleaned_data["org"].split())
+        if any(ord(char) < 32 for char in org):
+            raise forms.ValidationError(_("Enter the name as plain text."))
+        return org
+
+    def clean_phone(self):
+        return " ".join(self.cleaned_data["phone"].split())
+
+
+class PosterPageForm(MaterialPageForm):
+    """Refuses poster artwork far too small to print (under 150 dpi on A4)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        image = cleaned.get("image")
+        if image is not None and image.width and image.height:
+            dpi = artwork_dpi(image.width, image.height, PAPER_SIZES["a4"])
+            if dpi < MIN_PAGE_DPI:
+                self.add_error(
+                    "image",
+                    _(
+                        "This artwork is %(width)s×%(height)s pixels: about %(dpi)s dpi on A4, "
+                        "too blurred to print. Upload at least 1240×1754 pixels (2480×3508 "
+                        "for 300 dpi)."
+                    )
+                    % {"width": image.width, "height": image.height, "dpi": int(dpi)},
+                )
+        return cleaned

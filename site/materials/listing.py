@@ -30,6 +30,15 @@ class ListingImage:
     def image_tag(self, image) -> ResponsiveImage:
         return ResponsiveImage(get_renditions_or_not_found(image, self.specs), dict(self.attrs))
 
+    def whole(self) -> "ListingImage":
+        """The same box showing the whole image, letterboxed: for artwork whose words must
+        not be cut (a poster's headline), where a fill would crop across the text."""
+        classes = " ".join(filter(None, [self.attrs.get("class", ""), "fit-whole"]))
+        return ListingImage(
+            specs=tuple(spec.replace("fill-", "max-", 1) for spec in self.specs),
+            attrs={**self.attrs, "class": classes},
+        )
+
 
 CARD_IMAGE = ListingImage(  # library, landing pages, home page features
     specs=("fill-480x320", "fill-960x640"),
@@ -56,6 +65,7 @@ class MaterialType:
     label: str
     image_field: str | None = "listing_image"
     in_library: bool = True
+    whole_image: bool = False  # cards letterbox the image instead of cropping it
     plural_label: str = field(init=False)
 
     def __post_init__(self):
@@ -211,17 +221,19 @@ class MaterialTypes:
             if not hasattr(page, "card_summary"):
                 page.card_summary = getattr(page, "summary", "")
         ids = {page.card_image_id for page in pages} - {None}
+        whole = shown_as.whole()
         images = {}
         if ids:
             images = {
                 image.pk: image
                 for image in get_image_model()
                 .objects.filter(pk__in=ids)
-                .prefetch_renditions(*shown_as.specs)
+                .prefetch_renditions(*shown_as.specs, *whole.specs)
             }
         for page in pages:
             image = images.get(page.card_image_id)
-            page.card_image_tag = shown_as.image_tag(image) if image else None
             material_type = self.for_page(page)
+            shape = whole if material_type and material_type.whole_image else shown_as
+            page.card_image_tag = shape.image_tag(image) if image else None
             page.format_label = material_type.label if material_type else ""
         return pages

@@ -1,7 +1,9 @@
 """Education materials: taxonomies (snippets) and one page type per kind of material."""
 
 import datetime
+import html
 import math
+import re
 
 from django import forms
 from django.conf import settings
@@ -10,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -25,12 +28,13 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
+from wagtail.blocks import StreamValue
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page, TranslatableMixin
 from wagtail.search import index
 
-from core.blocks import ArticleStreamBlock
+from core.blocks import ArticleStreamBlock, readable_text
 from core.cache_epoch import cached
 from core.fields import optional_foreign_key, optional_yuan
 from core.models import HOTLINES
@@ -45,12 +49,25 @@ from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, fold_for_matching, plain_text
 
 from .feeds import AlertAtomFeed, AlertRssFeed
-from .forms import MaterialPageForm
-from .listing import MaterialType, MaterialTypes
+from .forms import MaterialPageForm, PosterContactForm, PosterPageForm
+from .listing import CARD_IMAGE, RESULT_IMAGE, MaterialType, MaterialTypes
+from .panels import PrintResolutionPanel
+from .printing import PAPER_SIZES, SHARE_CARD_SIZE, print_dpi
 
 # Reading speed used for "N min read": Chinese readers average ~300 characters a minute,
-# English readers ~200 words; a character count covers both closely enough.
+# English readers ~230 words. Chinese is counted by characters, everything else by words.
 CHARS_PER_MINUTE = 300
+WORDS_PER_MINUTE = 230
+CJK_CHARACTER = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+WORD = re.compile(r"[^\W\u3400-\u9fff\uf900-\ufaff]+(?:['’\-.,][^\W\u3400-\u9fff]+)*")
+
+
+def reading_minutes(text: str) -> int:
+    """Minutes a reader needs for TEXT: Chinese characters at CHARS_PER_MINUTE plus words
+    of other scripts (English, numbers) at WORDS_PER_MINUTE; at least one."""
+    characters = len(CJK_CHARACTER.findall(text))
+    words = len(WORD.findall(CJK_CHARACTER.sub(" ", text)))
+    return max(1, math.ceil(characters / CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
 
 
 class Taxonomy(index.Indexed, TranslatableMixin, models.Model):
@@ -141,6 +158,8 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         index.SearchField("summary"),
         index.SearchField("search_cjk_terms"),
     ]
+    # The fields a reader reads as the body (reading_text()); a poster's is its image.
+    reading_fields: tuple[str, ...] = ()
     parent_page_types = ["materials.MaterialIndexPage"]
     subpage_types: list[str] = []
     base_form_class = MaterialPageForm
@@ -171,12 +190,35 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
             if isinstance(field, index.SearchField) and field.field_name != "search_cjk_terms"
         )
 
+    def reading_text(self) -> str:
+        """The body a reader reads under the title, as plain text: the source of a search
+        result's passage (search_text() also holds the title, the summary, alt text and
+        venues, which a passage must not repeat or show)."""
+        parts = []
+        for name in self.reading_fields:
+            value = getattr(self, name)
+            parts.extend(readable_text(value) if isinstance(value, StreamValue) else [value])
+        return html.unescape(plain_text(parts))
+
     def search_cjk_terms(self) -> str:
         """Chinese n-gram tokens of the page's text, so Chinese words can be found."""
         return " ".join(cjk_ngrams(self.search_text()))
 
     def get_meta_description(self) -> str:
         return self.search_description or self.summary
+
+    def key_advice(self) -> str:
+        """What the share card says under the title: the material's own summary."""
+        return self.summary
+
+    def share_card(self) -> tuple[str, int, int] | None:
+        """(address, width, height) of the page's share card, the link preview image too;
+        the address names the revision, so chats and browsers may keep it for good. None
+        for a page never published (a preview): it has no card yet."""
+        if not self.pk or not self.live_revision_id:
+            return None
+        url = reverse("share_card", args=[self.pk]) + f"?v={self.live_revision_id or 0}"
+        return (url, *SHARE_CARD_SIZE)
 
     def taxonomies(self, *, preview: bool = False) -> dict[str, list]:
         """The scam types and audiences of this material, named in the active language.
@@ -232,22 +274,15 @@ class MaterialPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         return context
 
 
-# Print sizes at 300 dpi. Renditions never upscale, so a small original stays its own size.
-POSTER_PRINT_SIZES = {
-    "a4": "max-2480x3508",
-    "a3": "max-3508x4961",
-}
-# Everything a poster is shown at: print downloads, the page's responsive image, cards,
-# search results and the sharing card. Made by a worker when the poster is published.
+# Print downloads are PDFs drawn from the original (printing.py). Everything else a poster
+# is shown at: the page's responsive image, and its cards and search results, letterboxed
+# so the headline is never cropped (listing.py). Made by a worker when it is published.
 POSTER_RENDITION_SPECS = (
-    *POSTER_PRINT_SIZES.values(),
     "max-400x566",
     "max-800x1132",
     "max-1200x1698",
-    "fill-480x320",
-    "fill-960x640",
-    "fill-160x120",
-    "fill-1200x630",
+    *CARD_IMAGE.whole().specs,
+    *RESULT_IMAGE.whole().specs,
 )
 
 
@@ -282,6 +317,7 @@ class PosterPage(MaterialPage):
     content_panels = MaterialPage.content_panels + [
         FieldPanel("summary"),
         FieldPanel("image"),
+        PrintResolutionPanel(),
         FieldPanel("image_alt"),
         FieldPanel("print_pdf"),
         FieldPanel("suggested_venues"),
@@ -291,9 +327,27 @@ class PosterPage(MaterialPage):
         index.SearchField("suggested_venues"),
     ]
 
+    base_form_class = PosterPageForm
+
     class Meta:
         verbose_name = _("poster")
         verbose_name_plural = _("posters")
+
+    def print_sizes(self) -> list[dict]:
+        """The PDF downloads offered, each with the dpi its artwork really prints at."""
+        return [
+            {"key": paper.key, "label": paper.label, "dpi": print_dpi(*self.image_size, paper)}
+            for paper in PAPER_SIZES.values()
+        ]
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        return self.image.width, self.image.height
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.setdefault("contact_form", PosterContactForm())
+        return context
 
     @property
     def card_image(self):
@@ -344,6 +398,7 @@ class VideoPage(MaterialPage):
         FieldPanel("transcript"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("transcript")]
+    reading_fields = ("transcript",)
 
     class Meta:
         verbose_name = _("video")
@@ -436,6 +491,7 @@ class GuidePage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
 
     class Meta:
         verbose_name = _("guide")
@@ -444,8 +500,7 @@ class GuidePage(MaterialPage):
     @cached_property
     def reading_minutes(self) -> int:
         text = strip_tags(str(self.body.render_as_block())) if self.body else ""
-        visible = sum(1 for ch in text if not ch.isspace())
-        return max(1, math.ceil(visible / CHARS_PER_MINUTE))
+        return reading_minutes(html.unescape(text))
 
 
 GuidePage.edit_handler = GuidePage.build_edit_handler()
@@ -458,6 +513,7 @@ class CaseStudyPage(MaterialPage):
         STOPPED = "stopped", _("Stopped in time")
         LOST = "lost", _("Money was lost")
         RECOVERED = "recovered", _("Money partly recovered")
+        FULLY_RECOVERED = "fully_recovered", _("All money recovered")
 
     listing_image = optional_foreign_key(settings.WAGTAILIMAGES_IMAGE_MODEL, _("listing image"))
     region = models.CharField(_("where"), max_length=80, blank=True)
@@ -492,6 +548,7 @@ class CaseStudyPage(MaterialPage):
         index.SearchField("outcome_detail"),
         index.SearchField("lesson"),
     ]
+    reading_fields = ("what_happened", "red_flags", "outcome_detail", "lesson")
 
     class Meta:
         verbose_name = _("case study")
@@ -526,6 +583,7 @@ class AlertPage(MaterialPage):
         FieldPanel("body"),
     ]
     search_fields = MaterialPage.search_fields + [index.SearchField("body")]
+    reading_fields = ("body",)
     parent_page_types = ["materials.AlertIndexPage"]
 
     class Meta:
@@ -637,6 +695,15 @@ class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePa
 
         query = request.GET.copy()
         query.pop("page", None)
+        landing_meta = {}
+        if landing:
+            name = "scam_type" if isinstance(landing, ScamType) else "audience"
+            landing_meta = {
+                "share_title": landing.name,
+                "share_description": landing.description or landing.name,
+                "canonical_url": (self.full_url or "")
+                + self.reverse_subpage(name, kwargs={"slug": landing.slug}),
+            }
         return self.render(
             request,
             context_overrides={
@@ -651,6 +718,7 @@ class MaterialIndexPage(PinyinSlugMixin, CachedViewRestrictionsMixin, RoutablePa
                 "audience_options": offered("audience", audiences),
                 "filter_query": query.urlencode(),
                 "is_filtered": any(chosen.values()),
+                **landing_meta,
             },
             template=(
                 "materials/material_landing_page.html"
@@ -736,6 +804,209 @@ class HelpPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
         return bool(folded) and any(phrase in folded for phrase in self.phrases())
 
 
+class SearchTerm(models.Model):
+    """A word of the scam vocabulary: the search keeps it whole (安全账户, 屏幕共享, U盾), finds
+    its synonyms with it, and, when a reader pastes a message with it, may warn "这很可能是诈骗"."""
+
+    NO_SIGN = ""
+    SIGN_ALONE = "alone"
+    SIGN_PAIRED = "paired"
+    SIGNAL_CHOICES = [
+        (NO_SIGN, _("Not a sign of fraud by itself")),
+        (SIGN_ALONE, _("A sign of fraud on its own")),
+        (SIGN_PAIRED, _("A sign of fraud together with another such term")),
+    ]
+
+    term = models.CharField(_("term"), max_length=60, unique=True)
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_(
+            "Other ways readers write it, one a line (屏幕共享 for 共享屏幕, 帐户 for 账户): "
+            "a search for any of them finds pages with any other."
+        ),
+    )
+    scam_signal = models.CharField(
+        _("in a pasted message"),
+        max_length=10,
+        choices=SIGNAL_CHOICES,
+        blank=True,
+        default=NO_SIGN,
+        help_text=_("Whether a message that contains it is shown the warning 这很可能是诈骗."),
+    )
+
+    panels = [FieldPanel("term"), FieldPanel("synonyms"), FieldPanel("scam_signal")]
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self):
+        return self.term
+
+    def synonym_list(self) -> list[str]:
+        return [line.strip() for line in self.synonyms.splitlines() if line.strip()]
+
+
+class RememberBlock(blocks.StructBlock):
+    heading = blocks.CharBlock(label=_("the thing to remember"), max_length=60)
+    text = blocks.TextBlock(label=_("in a sentence or two"), required=False)
+
+    class Meta:
+        icon = "pick"
+        template = "blocks/remember.html"
+        label = _("Thing to remember")
+        description = _("One short rule a reader can keep in mind, e.g. 陌生来电不轻信")
+        preview_value = {"heading": "陌生来电不轻信", "text": "自称公检法的电话，先挂断再核实。"}
+
+
+LANDING_MATERIAL_TYPES = [
+    "materials.PosterPage",
+    "materials.VideoPage",
+    "materials.GuidePage",
+    "materials.CaseStudyPage",
+]
+
+
+def _in_active_language(model, item, fallback_locale_id):
+    """ITEM (a ScamType or Audience) as the active language names it, if translated."""
+    locale_id = active_locale_id() or fallback_locale_id
+    options = model.options(locale_id=locale_id)
+    return next((o for o in options if o.translation_key == item.translation_key), item)
+
+
+class AudienceLandingPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
+    """A landing page for one group of readers (老年人专区, 学生专区, 帮爸妈防骗): the
+    things to remember, the materials to read first, the help path and the topics."""
+
+    audience = models.ForeignKey(
+        Audience,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("audience"),
+        help_text=_("The readers this page is for; its library link lists their materials."),
+    )
+    intro = models.TextField(
+        _("introduction"),
+        max_length=300,
+        help_text=_("One or two sentences, also used on the home page and in link previews."),
+    )
+    remember = StreamField(
+        [("point", RememberBlock())],
+        min_num=1,
+        max_num=3,
+        verbose_name=_("things to remember"),
+        help_text=_("Up to three: fewer rules are easier to keep."),
+    )
+    must_reads = StreamField(
+        [("material", blocks.PageChooserBlock(page_type=LANDING_MATERIAL_TYPES))],
+        blank=True,
+        verbose_name=_("must-read materials"),
+        help_text=_("In the order readers should read them."),
+    )
+    scam_types = ParentalManyToManyField(
+        ScamType, blank=True, verbose_name=_("topics that target these readers")
+    )
+    large_type = models.BooleanField(
+        _("large type"),
+        default=False,
+        help_text=_("Show this page in large text and offer to keep large text on (elders)."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("audience"),
+        FieldPanel("intro"),
+        FieldPanel("remember"),
+        FieldPanel("must_reads"),
+        FieldPanel("scam_types", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("large_type"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("remember"),
+    ]
+    parent_page_types = ["core.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("audience landing page")
+        verbose_name_plural = _("audience landing pages")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+    def clean(self):
+        super().clean()
+        if not 1 <= len(self.remember) <= 3:
+            raise ValidationError(
+                {"remember": _("Give one to three things to remember (three is best).")}
+            )
+
+    def materials(self) -> list:
+        """The must-read materials, live and public, in the editor's order and in the
+        reader's language where a translation exists (a translated landing page keeps
+        the choices of the page it was copied from)."""
+        chosen = [block.value for block in self.must_reads if block.value is not None]
+        if not chosen:
+            return []
+        locale_id = active_locale_id() or self.locale_id
+        keys = [page.translation_key for page in chosen]
+        versions = exclude_private(
+            Page.objects.live().filter(translation_key__in=keys, alias_of__isnull=True)
+        ).values_list("pk", "translation_key", "locale_id")
+        best: dict = {}
+        for pk, key, version_locale in versions:
+            if key not in best or version_locale == locale_id:
+                best[key] = pk
+        ordered = [best[key] for key in dict.fromkeys(keys) if key in best]
+        pages = MATERIAL_TYPES.with_card_fields(Page.objects.filter(pk__in=ordered))
+        by_pk = {page.pk: page for page in MATERIAL_TYPES.attach_card_images(pages)}
+        return [by_pk[pk] for pk in ordered if pk in by_pk]
+
+    def topics(self) -> list:
+        """The chosen scam types, named in the reader's language where they are translated."""
+        chosen = list(self.scam_types.all())
+        return [_in_active_language(ScamType, item, self.locale_id) for item in chosen]
+
+    def audience_here(self):
+        """The audience in the reader's language where it is translated."""
+        return _in_active_language(Audience, self.audience, self.locale_id)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["must_reads"] = self.materials()
+        context["topics"] = self.topics()
+        context["landing_audience"] = self.audience_here()
+        context["help_page"] = HelpPage.objects.live().filter(locale_id=self.locale_id).first()
+        return context
+
+
+class InformationPage(PinyinSlugMixin, CachedViewRestrictionsMixin, Page):
+    """About the site, contact details, the privacy notice: text an editor keeps current.
+    Pages with "show in menus" ticked are linked from every page's footer."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(ArticleStreamBlock(), verbose_name=_("body"))
+    last_reviewed = models.DateField(_("last reviewed"), default=datetime.date.today)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        FieldPanel("last_reviewed"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    parent_page_types = ["core.HomePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("information page (about, contact, privacy)")
+        verbose_name_plural = _("information pages")
+
+    def get_meta_description(self) -> str:
+        return self.search_description or self.intro
+
+
 class Feedback(models.Model):
     """A reader's anonymous "was this helpful?" answer. Stores no personal data."""
 
@@ -771,12 +1042,61 @@ class Feedback(models.Model):
 # cards' labels and images and the admin's review report all read this. A new page type
 # is added here (and to MaterialIndexPage.subpage_types if the library holds it).
 MATERIAL_TYPES = MaterialTypes(
-    MaterialType("poster", PosterPage, _("Poster"), image_field="image"),
+    MaterialType("poster", PosterPage, _("Poster"), image_field="image", whole_image=True),
     MaterialType("video", VideoPage, _("Video")),
     MaterialType("guide", GuidePage, _("Guide")),
     MaterialType("case", CaseStudyPage, _("Case study")),
     MaterialType("alert", AlertPage, _("Alert"), image_field=None, in_library=False),
 )
+
+
+class AlertSubscriber(models.Model):
+    """An e-mail address that asked for alerts (double opt-in). Stored for nothing else;
+    the reader can delete it from any alert e-mail (subscriptions.py)."""
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    audience = models.SlugField(
+        _("audience"),
+        max_length=80,
+        blank=True,
+        help_text=_("The slug of an audience; empty means every alert."),
+    )
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("asked on"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True, db_index=True)
+    unsubscribed_at = models.DateTimeField(_("unsubscribed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert subscriber")
+        verbose_name_plural = _("alert subscribers")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class AlertDelivery(models.Model):
+    """One alert sent to one subscriber: the row is claimed before the mail is sent, so a
+    retried or doubled task never sends an alert to anyone twice."""
+
+    alert = models.ForeignKey(AlertPage, on_delete=models.CASCADE, related_name="+")
+    subscriber = models.ForeignKey(AlertSubscriber, on_delete=models.CASCADE, related_name="+")
+    run = models.UUIDField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("alert e-mail")
+        verbose_name_plural = _("alert e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "subscriber"], name="one_alert_mail_each")
+        ]
+
+    def __str__(self):
+        return f"{self.alert_id} → {self.subscriber_id}"
 
 
 # --- Playlists for the public-education screens of lobbies and markets --------------------

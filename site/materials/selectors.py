@@ -10,7 +10,15 @@ from core.cache_epoch import cached
 from core.models import HomeFeaturedItem
 from core.pages import exclude_private
 
-from .models import MATERIAL_TYPES, AlertIndexPage, AlertPage, HelpPage, MaterialIndexPage
+from .models import (
+    MATERIAL_TYPES,
+    AlertIndexPage,
+    AlertPage,
+    AudienceLandingPage,
+    HelpPage,
+    InformationPage,
+    MaterialIndexPage,
+)
 
 
 def latest_alerts(*, locale_id: int, limit: int = 3) -> list[AlertPage]:
@@ -23,7 +31,9 @@ def latest_alerts(*, locale_id: int, limit: int = 3) -> list[AlertPage]:
 
 def section_urls(request, *, language_code: str) -> dict:
     """URLs of the library ("library"), alert list ("alerts") and help page ("help",
-    被骗了怎么办) in one language.
+    被骗了怎么办) in one language; its audience landing pages ("landings": title, intro,
+    URL and audience slug, in the editors' order; "for": {audience slug: URL}) and the
+    information pages shown in menus ("info": about, contact, privacy; title and URL).
 
     Shown in every page's navigation, so cached per site and language.
     """
@@ -37,7 +47,28 @@ def section_urls(request, *, language_code: str) -> dict:
             .filter(locale__language_code=language_code, content_type__in=types.values())
             .only("id", "url_path", "content_type_id", "depth", "path")
         )
-        return {name_of[page.content_type_id]: page.get_url(request) for page in pages}
+        urls = {name_of[page.content_type_id]: page.get_url(request) for page in pages}
+        in_language = {"live": True, "locale__language_code": language_code}
+        landings = exclude_private(
+            AudienceLandingPage.objects.filter(**in_language).select_related("audience")
+        ).order_by("path")
+        urls["landings"] = [
+            {
+                "title": page.title,
+                "intro": page.intro,
+                "url": page.get_url(request),
+                "audience": page.audience.slug,
+            }
+            for page in landings
+        ]
+        urls["for"] = {}
+        for landing in urls["landings"]:
+            urls["for"].setdefault(landing["audience"], landing["url"])
+        info = exclude_private(
+            InformationPage.objects.filter(show_in_menus=True, **in_language)
+        ).order_by("path")
+        urls["info"] = [{"title": page.title, "url": page.get_url(request)} for page in info]
+        return urls
 
     site = Site.find_for_request(request)
     return cached(f"materials:sections:{getattr(site, 'pk', 0)}:{language_code}", compute)

@@ -1,10 +1,12 @@
-"""Admin screens for materials: taxonomies, reader feedback and the review-due report."""
+"""Admin screens for materials: taxonomies, reader feedback, the review-due report and the
+alert subscribers (counts for editors, addresses for site managers)."""
 
 import datetime
 
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
@@ -16,7 +18,16 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from core.spreadsheets import FormulaSafeExportMixin
 
-from .models import MATERIAL_TYPES, Audience, Feedback, Playlist, ScamType
+from . import subscriptions
+from .models import (
+    MATERIAL_TYPES,
+    AlertSubscriber,
+    Audience,
+    Feedback,
+    Playlist,
+    ScamType,
+    SearchTerm,
+)
 
 REVIEW_INTERVAL = datetime.timedelta(days=365)
 
@@ -36,8 +47,18 @@ class AudienceViewSet(SnippetViewSet):
     list_display = ["name", "slug", "locale"]
 
 
+class SearchTermViewSet(SnippetViewSet):
+    """The scam vocabulary of the public search (materials.search)."""
+
+    model = SearchTerm
+    icon = "search"
+    menu_label = _("Search terms")
+    list_display = ["term", "synonyms", "scam_signal"]
+    search_fields = ["term", "synonyms"]
+
+
 class TaxonomyViewSetGroup(ViewSetGroup):
-    items = (ScamTypeViewSet, AudienceViewSet)
+    items = (ScamTypeViewSet, AudienceViewSet, SearchTermViewSet)
     menu_icon = "tag"
     menu_label = _("Topics")
     menu_order = 250
@@ -154,3 +175,36 @@ class ReviewDueReportView(FormulaSafeExportMixin, PageReportView):
             .order_by("last_reviewed", "title")
         )
         return super().get_queryset()
+
+
+class AlertSubscriberViewSet(SnippetViewSet):
+    """The addresses themselves: for superusers and 站点管理员 (view and delete only, given
+    by migration 0007); editors see the counts report instead."""
+
+    model = AlertSubscriber
+    icon = "mail"
+    menu_label = _("Alert subscribers")
+    list_display = ["email", "audience", "language", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["language", "audience"]
+    search_fields = ["email"]
+    ordering = ["-created_at"]
+    copy_view_enabled = False
+
+    @cached_property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
+
+
+def alert_subscriber_counts_view(request):
+    """预警邮件订阅: how many addresses receive alerts, by audience; never an address."""
+    language = translation.get_language()
+    can_see_addresses = request.user.has_perm("materials.view_alertsubscriber")
+    return TemplateResponse(
+        request,
+        "materials/admin/alert_subscribers.html",
+        {
+            "page_title": _("Alert e-mail subscriptions"),
+            "rows": subscriptions.subscriber_counts(language=language),
+            "can_see_addresses": can_see_addresses,
+        },
+    )

@@ -11,15 +11,18 @@ from .translations import (
     without_localize_report_for_non_editors,
 )
 from .viewsets import (
+    AlertSubscriberViewSet,
     FeedbackViewSet,
     PlaylistViewSet,
     ReviewDueReportView,
     TaxonomyViewSetGroup,
+    alert_subscriber_counts_view,
 )
 
 register_snippet(TaxonomyViewSetGroup)
 register_snippet(FeedbackViewSet)
 register_snippet(PlaylistViewSet)
+register_snippet(AlertSubscriberViewSet)
 
 
 @hooks.register("register_admin_urls")
@@ -30,6 +33,11 @@ def register_report_urls():
             "reports/review-due/results/",
             ReviewDueReportView.as_view(results_only=True),
             name="materials_review_due_results",
+        ),
+        path(
+            "reports/alert-subscribers/",
+            alert_subscriber_counts_view,
+            name="materials_alert_subscribers",
         ),
     ]
 
@@ -42,6 +50,17 @@ def register_review_due_menu_item():
         name="materials-review-due",
         icon_name="time",
         order=1150,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_alert_subscribers_menu_item():
+    return MenuItem(
+        _("Alert e-mail subscriptions"),
+        reverse("materials_alert_subscribers"),
+        name="materials-alert-subscribers",
+        icon_name="mail",
+        order=1170,
     )
 
 

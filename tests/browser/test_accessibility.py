@@ -12,6 +12,9 @@ PAGES = [
     "/zh-hans/materials/video-three-nos/",
     "/zh-hans/materials/guide-elders-police-calls/",
     "/zh-hans/materials/case-fake-boss-chat-account/",
+    "/zh-hans/elders/",
+    "/zh-hans/help-your-parents/",
+    "/zh-hans/privacy/",
     "/en/",
 ]
 

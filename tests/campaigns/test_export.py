@@ -39,8 +39,8 @@ def test_xlsx_export_with_filters(client, world):
         f"/admin/campaigns/events/export/?file=xlsx&headers=en&team={world['team_b'].pk}"
     )
     rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
-    assert rows[0][:3] == ("external_id", "campaign", "date")
-    assert len(rows) == 2 and rows[1][rows[0].index("team")] == world["team_b"].name
+    assert rows[0][:3] == ("ID", "Campaign", "Date")
+    assert len(rows) == 2 and rows[1][rows[0].index("Team")] == world["team_b"].name
 
 
 def test_bad_filter_values_give_an_empty_export_not_an_error(client, world):

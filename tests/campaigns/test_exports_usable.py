@@ -220,12 +220,24 @@ def test_chinese_export_has_labels_status_people_and_every_figure(client, world,
 def test_english_export_has_english_labels_and_sheet_name(client, world, ledger):
     content = get_export(client, world["manager"], "file=xlsx&headers=en")
     assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == ["Outreach events"]
-    bank = next(
-        row for row in as_dicts(sheet_rows(content)) if row["external_id"].value == "JN-001"
-    )
-    assert bank["venue_type"].value == "Bank" and bank["format"].value == "Booth"
-    assert bank["audience"].value == "Elders, General public"
-    assert bank["status"].value == "Approved" and bank["attendance_method"].value == "Sign-in sheet"
+    bank = next(row for row in as_dicts(sheet_rows(content)) if row["ID"].value == "JN-001")
+    assert bank["Venue type"].value == "Bank" and bank["Format"].value == "Booth"
+    assert bank["Audience"].value == "Elders, General public"
+    assert bank["Status"].value == "Approved"
+    assert bank["How attendance was counted"].value == "Sign-in sheet"
+
+
+@pytest.mark.parametrize("file", ["csv", "xlsx"])
+def test_english_export_headers_are_readable_labels(client, world, ledger, file):
+    content = get_export(client, world["manager"], f"file={file}&headers=en")
+    if file == "csv":
+        headers = content.decode("utf-8-sig").splitlines()[0].split(",")
+    else:
+        headers = list(next(openpyxl.load_workbook(io.BytesIO(content)).active.values))
+    assert headers[:3] == ["ID", "Campaign", "Date"]
+    for label in ("Venue", "People reached", "Money protected (yuan)", "Status", "Approved by"):
+        assert label in headers
+    assert not any("_" in header for header in headers)  # no column keys
 
 
 def test_codes_option_writes_codes_for_systems(client, world, ledger):
@@ -385,9 +397,9 @@ def test_bad_periods_give_an_empty_export_and_a_list_not_an_error(client, world,
 def test_export_holds_only_the_users_teams(client, world, ledger, user, teams, file):
     content = get_export(client, world[user], f"file={file}&headers=en")
     if file == "csv":
-        found = {row["team"] for row in csv_dicts(content)}
+        found = {row["Team"] for row in csv_dicts(content)}
     else:
-        found = {row["team"].value for row in as_dicts(sheet_rows(content))}
+        found = {row["Team"].value for row in as_dicts(sheet_rows(content))}
     assert found == teams
     # asking for another team's events by id gives none of them
     other = world["team_b"] if "B队" not in teams else world["team_a"]
@@ -510,3 +522,12 @@ def test_export_queries_do_not_grow_with_the_events(
         factories.OutreachEventFactory(campaign=world["campaign"], created_by=world["coord_b"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"{EXPORT_URL}?file=xlsx")
+
+
+def test_the_ledgers_columns_are_declared_once():
+    """The template, the export and the import's resource read one list of columns."""
+    from campaigns.imports.cells import ENGLISH_HEADERS, LEDGER_COLUMNS
+    from campaigns.imports.resource import OutreachEventResource
+
+    assert OutreachEventResource.Meta.fields == (*LEDGER_COLUMNS, "status")
+    assert set(LEDGER_COLUMNS) <= set(ENGLISH_HEADERS)

@@ -27,25 +27,29 @@ def english():
 
 
 @pytest.mark.parametrize(
-    ("column", "old", "new"),
-    [("start_time", "09:30", "10:00"), ("start_time", "09:30", "08:45")],
+    ("column", "header", "old", "new"),
+    [
+        ("start_time", "Start time", "09:30", "10:00"),
+        ("start_time", "Start time", "09:30", "08:45"),
+    ],
 )
 def test_a_change_in_one_of_two_columns_is_refused_naming_that_column(
     client,
     world,
     ledger,  # noqa: F811
     column,
+    header,
     old,
     new,
 ):
     exported = export(client, world["manager"], headers="en")
-    content, line = change_cell(exported, external_id="JN-001", header=column, value=new)
+    content, line = change_cell(exported, external_id="JN-001", header=header, value=new)
     before = snapshot()
     report = import_events(content=content, filename="export.csv", user=world["manager"])
     assert not report.saved and report.invalid == 1
     [problem] = report.problems
     assert (problem.row, problem.column) == (line, column)
-    assert f"“{column}”" in problem.message and f"({old} → {new})" in problem.message
+    assert f"“{header}”" in problem.message and f"({old} → {new})" in problem.message
     assert snapshot() == before
     event = OutreachEvent.objects.get(external_id="JN-001")
     assert (event.starts_at.day, event.starts_at.minute) == (3, 30)
@@ -66,7 +70,7 @@ def test_an_optional_column_left_out_is_a_change_named_by_its_key(
     naming the column by its key (the file has no header for it) and showing — for the
     empty new value."""
     exported = export(client, world["manager"], headers="en")
-    content = _without_column(exported, "notes")
+    content = _without_column(exported, "Notes")
     report = import_events(content=content, filename="export.csv", user=world["manager"])
     assert not report.saved
     problem = next(p for p in report.problems if p.column == "notes")
@@ -85,7 +89,7 @@ def test_notes_added_to_an_approved_event_show_the_empty_old_value(
 ):
     OutreachEvent.objects.filter(external_id="JN-001").update(notes="")
     exported = export(client, world["manager"], headers="en")
-    content, line = change_cell(exported, external_id="JN-001", header="notes", value="补记")
+    content, line = change_cell(exported, external_id="JN-001", header="Notes", value="补记")
     report = import_events(content=content, filename="export.csv", user=world["manager"])
     [problem] = report.problems
     assert (problem.row, problem.column) == (line, "notes")

@@ -187,7 +187,7 @@ def test_admin_preview_and_confirm_of_an_export_change_nothing(client, world, le
 
 @pytest.mark.parametrize(
     ("headers", "column", "named"),
-    [("zh", "attendance", "参与人数"), ("en", "attendance", "attendance")],
+    [("zh", "attendance", "参与人数"), ("en", "attendance", "People reached")],
 )
 def test_changed_approved_row_is_refused_naming_row_and_column(
     client, world, ledger, headers, column, named
@@ -257,7 +257,7 @@ def test_changed_approved_row_refused_in_the_admin_and_skip_invalid_keeps_it(cli
 
 def test_command_refuses_a_changed_approved_row_and_exits_1(client, world, ledger, tmp_path):
     exported = export(client, world["manager"], headers="en")
-    content, line = change_cell(exported, external_id="JN-001", header="date", value="2026-05-05")
+    content, line = change_cell(exported, external_id="JN-001", header="Date", value="2026-05-05")
     path = tmp_path / "e.csv"
     path.write_bytes(content)
     before = snapshot()
@@ -265,8 +265,10 @@ def test_command_refuses_a_changed_approved_row_and_exits_1(client, world, ledge
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_events", str(path), "--user", "manager", stdout=out)
     assert exit_info.value.code == 1
-    assert f"row {line}, column date:" in out.getvalue()
-    assert "“date”" in out.getvalue()
+    assert f"row {line}, column date:" in out.getvalue() or f"row {line}, column Date:" in (
+        out.getvalue()
+    )
+    assert "“Date”" in out.getvalue()
     assert snapshot() == before
 
 

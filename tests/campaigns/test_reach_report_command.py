@@ -78,3 +78,40 @@ def test_bad_arguments_are_explained(approved):
         run("--campaign", "no-such-campaign")
     with pytest.raises(CommandError, match="--to is before --from"):
         run("--from", "2026-06-01", "--to", "2026-05-01")
+
+
+@pytest.fixture
+def live_streamed(world):
+    """A-team's booth (100 people there) and B-team's live stream (70 viewers)."""
+    world["event_b"].format = "online_live"
+    world["event_b"].save()
+    workflow.approve_event(event=world["event_a"], user=world["manager"])
+    workflow.approve_event(event=world["event_b"], user=world["manager"])
+    return world
+
+
+def test_csv_carries_in_person_and_live_stream_as_the_dashboard(live_streamed, capsysbinary):
+    call_command("reach_report", "--format", "csv")
+    lines = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()
+    header, totals = lines[0].split(","), lines[1].split(",")
+    row = dict(zip(header, totals, strict=True))
+    assert row["参与人数"] == "170"
+    assert (row["现场覆盖人数"], row["线上直播观看人数"]) == ("100", "70")
+    month_line = next(line for line in lines if "2026年5月" in line)
+    month = dict(zip(header, month_line.split(","), strict=True))
+    assert (month["现场覆盖人数"], month["线上直播观看人数"]) == ("100", "70")
+    call_command("reach_report", "--format", "csv", "--codes")
+    codes = capsysbinary.readouterr().out.decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"in_person_attendance", "live_stream_viewers"} <= set(codes)
+
+
+def test_xlsx_carries_in_person_and_live_stream_as_the_dashboard(live_streamed, tmp_path):
+    path = tmp_path / "reach.xlsx"
+    run("--format", "xlsx", "--codes", "--output", str(path))
+    workbook = openpyxl.load_workbook(path)
+    totals = dict(workbook["totals"].iter_rows(min_row=2, values_only=True))
+    assert (totals["in_person_attendance"], totals["live_stream_viewers"]) == (100, 70)
+    header, *rows = workbook["by_month"].iter_rows(values_only=True)
+    month = dict(zip(header, rows[0], strict=True))
+    assert (month["in_person_attendance"], month["live_stream_viewers"]) == (100, 70)
+    assert workbook["by_month"]._charts

@@ -410,6 +410,7 @@ def walk_editor(client, newsroom) -> Walk:
         )
     walk.get("report: due for review", "/admin/reports/review-due/")
     walk.get("report: unfinished drafts", "/admin/reports/unfinished-drafts/")
+    walk.get("report: alert subscribers", "/admin/reports/alert-subscribers/")
     for name in ("locked", "workflow", "workflow_tasks", "aging-pages", "site-history"):
         # Only the reports Wagtail lets an editor open; the reviewer's walk has the rest.
         if client.get(f"/admin/reports/{name}/").status_code == 200:

@@ -28,10 +28,10 @@ def test_poster_page_shows_image_with_alt_text_print_downloads_and_qr(client, po
     assert "冒充公检法" in html and "老年人" in html
 
 
-def test_poster_print_download_redirects_to_a_rendition(client, poster):
+def test_poster_print_download_is_a_pdf(client, poster):
+    """The PDF itself is tested in test_poster_print.py."""
     response = client.get(f"/poster/{poster.pk}/download/a4/")
-    assert response.status_code == 302
-    assert "/images/" in response["Location"]
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert client.get(f"/poster/{poster.pk}/download/a5/").status_code == 404
 
 

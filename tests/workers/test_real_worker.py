@@ -10,7 +10,7 @@ from wagtail.models import ReferenceIndex
 from campaigns.imports import service
 from campaigns.imports.tasks import queue_import
 from campaigns.models import ImportJob, OutreachEvent
-from materials.models import POSTER_PRINT_SIZES
+from materials.models import POSTER_RENDITION_SPECS
 from tests import factories
 from tests.campaigns.conftest import world  # noqa: F401  (fixture)
 from tests.campaigns.test_background_import import content
@@ -55,7 +55,7 @@ def test_publishing_a_poster_hands_its_work_to_the_worker(site_tree, start_worke
     poster.save_revision().publish()
 
     image = poster.image
-    wanted = set(POSTER_PRINT_SIZES.values())
+    wanted = set(POSTER_RENDITION_SPECS)
     wait_until(
         lambda: wanted <= set(image.renditions.values_list("filter_spec", flat=True)),
         timeout=90,

@@ -272,6 +272,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "campaigns.tasks.run_import_job": {"queue": "imports"},
+    # Alert e-mails are not media work: they go with the other e-mails (an exact name
+    # wins over the pattern below).
+    "materials.tasks.send_alert_to_subscribers": {"queue": "default"},
+    "materials.tasks.purge_stale_alert_subscribers": {"queue": "default"},
     "materials.tasks.*": {"queue": "media"},
 }
 # Tasks are acknowledged after they finish, so a worker that dies mid-task hands it to
@@ -321,6 +325,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.imports.tasks.discard_unconfirmed_previews",
         "schedule": 60 * 60,
     },
+    "purge-stale-alert-subscribers": {
+        "task": "materials.tasks.purge_stale_alert_subscribers",
+        "schedule": crontab(hour=4, minute=10),
+    },
     "check-reach-rollups": {
         "task": "campaigns.tasks.check_reach_rollups",
         "schedule": crontab(hour=3, minute=30),
@@ -343,6 +351,9 @@ FANGZHA_NOTIFY_CHANNEL = os.environ.get("FANGZHA_NOTIFY_CHANNEL", "campaigns.not
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@fangzha.example")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the browser tests
+# read the demo server's mails from this folder).
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or None
 
 # --- Wagtail ---------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "防诈 Fangzha"

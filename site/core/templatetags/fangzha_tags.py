@@ -45,17 +45,41 @@ def meta_description(context) -> str:
     )
 
 
+@register.simple_tag(takes_context=True)
+def page_meta(context) -> dict:
+    """What a link preview and a search engine are told about the page being shown: its
+    own title, description and canonical URL. A view showing something other than the
+    page itself (a routable page's sub-route) says so with `share_title`,
+    `share_description` and `canonical_url` in the context; a page type with a title of
+    its own for sharing (the home page: the site's name, not 首页) has `get_share_title()`."""
+    page = context.get("page")
+    if page is None:
+        return {"title": "", "description": "", "url": ""}
+    title = context.get("share_title") or (
+        page.get_share_title() if hasattr(page, "get_share_title") else ""
+    )
+    return {
+        "title": title or getattr(page, "seo_title", "") or page.title,
+        "description": context.get("share_description") or meta_description(context),
+        "url": context.get("canonical_url") or getattr(page, "full_url", "") or "",
+    }
+
+
 SHARE_IMAGE_SPEC = "fill-1200x630"
 
 
 @register.simple_tag(takes_context=True)
 def share_image(context) -> dict:
-    """A 1200×630 image for link previews (WeChat, social networks): the material's own
-    image where it has one, else the site's default card."""
+    """An image for link previews (WeChat, social networks): the page's own share card
+    where it has one (`share_card()`: materials), else a 1200×630 crop of its image, else
+    the site's default card."""
     request = context["request"]
     page = context.get("page")
 
     def compute():
+        card = page.share_card() if hasattr(page, "share_card") else None
+        if card:
+            return card
         image = getattr(page, "card_image", None) if page is not None else None
         if image is None:
             return static("img/share-default.png"), 1200, 630

@@ -29,7 +29,7 @@ def grant(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('materials', '0004_help_page'),
+        ('materials', '0007_alert_subscriptions'),
         ('wagtailcore', '0097_baselogentry_uuid_action_timestamp_indexes'),
     ]
 

@@ -11,7 +11,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from core.pages import active_locale_id
 from materials import selectors
+from materials.forms import SubscribeForm
+from materials.models import Audience
 
 register = template.Library()
 
@@ -67,6 +70,35 @@ def language_links(context) -> list[dict]:
     return links
 
 
+FEED_TYPES = (("rss", "application/rss+xml", "RSS"), ("atom", "application/atom+xml", "Atom"))
+
+
+@register.simple_tag(takes_context=True)
+def feed_links(context) -> list[dict]:
+    """The alert feeds of every language, for `<link rel="alternate">` in each page's head
+    so feed readers find them: the reader's language first, each titled in its own."""
+    request = context["request"]
+    current = translation.get_language()
+    codes = sorted((code for code, _name in settings.LANGUAGES), key=lambda c: c != current)
+    links = []
+    for code in codes:
+        alerts = selectors.section_urls(request, language_code=code).get("alerts")
+        if not alerts:
+            continue
+        with translation.override(code):
+            title = str(_("%(site)s: fraud alerts") % {"site": _("Fangzha")})
+        for route, mime, label in FEED_TYPES:
+            links.append(
+                {
+                    "type": mime,
+                    "title": f"{title} ({label})",
+                    "hreflang": "zh-Hans" if code == "zh-hans" else code,
+                    "url": request.build_absolute_uri(f"{alerts}feed/{route}/"),
+                }
+            )
+    return links
+
+
 @register.simple_tag
 def featured_materials(home) -> list:
     """The materials a home page features, as cards (`{% featured_materials page as x %}`)."""
@@ -77,3 +109,12 @@ def featured_materials(home) -> list:
 def latest_alerts(home) -> list:
     """The newest alerts in the home page's language."""
     return selectors.latest_alerts(locale_id=home.locale_id)
+
+
+@register.inclusion_tag("includes/subscribe_box.html")
+def subscribe_box(prefix: str = "subscribe-box") -> dict:
+    """The "subscribe to alerts by e-mail" form, with the active language's audiences
+    (cached, so it costs no query)."""
+    locale_id = active_locale_id()
+    audiences = Audience.options(locale_id=locale_id) if locale_id else []
+    return {"form": SubscribeForm(audiences=audiences), "prefix": prefix}

@@ -41,9 +41,11 @@ from materials.models import (
     AlertIndexPage,
     AlertPage,
     Audience,
+    AudienceLandingPage,
     CaseStudyPage,
     GuidePage,
     HelpPage,
+    InformationPage,
     MaterialIndexPage,
     PosterPage,
     ScamType,
@@ -90,6 +92,8 @@ class Command(BaseCommand):
             if "help" in data and not HelpPage.objects.filter(locale=self.zh).exists():
                 with transaction.atomic():  # a demo loaded before the help page existed
                     self.make_help(home, data["help"])
+            with transaction.atomic():  # ... or before the landing and information pages
+                self.add_missing_pages(home, data)
         else:
             with transaction.atomic():
                 self.load_content(data)
@@ -198,6 +202,10 @@ class Command(BaseCommand):
             pages_by_slug[spec["slug"]] = self.make_case(library, spec)
         for spec in data.get("alerts", []):
             pages_by_slug[spec["slug"]] = self.make_alert(alert_index, spec)
+        for spec in data.get("landings", []):
+            self.make_landing(home, spec, pages_by_slug)
+        for spec in data.get("information", []):
+            self.make_information(home, spec)
 
         for order, slug in enumerate(data["home"].get("featured", [])):
             if slug not in pages_by_slug:
@@ -317,6 +325,77 @@ class Command(BaseCommand):
         if EN in spec["situations"]:
             extra = {"situations": json.dumps(spec["situations"][EN], ensure_ascii=False)}
         self.translate(page, spec, ["intro", "trigger_phrases"], extra=extra)
+        return page
+
+    def add_missing_pages(self, home, data):
+        """Landing and information pages for a demo loaded before they existed."""
+        if data.get("landings") and not AudienceLandingPage.objects.filter(locale=self.zh):
+            known = set(Audience.objects.filter(locale=self.zh).values_list("slug", flat=True))
+            missing = [spec for spec in data["audiences"] if spec["slug"] not in known]
+            self.make_taxonomy(Audience, missing)
+            self.audiences = {a.slug: a for a in Audience.objects.filter(locale=self.zh)}
+            self.scam_types = {t.slug: t for t in ScamType.objects.filter(locale=self.zh)}
+            pages_by_slug = {
+                page.slug: page for page in Page.objects.filter(locale=self.zh).specific()
+            }
+            for spec in data["landings"]:
+                self.make_landing(home, spec, pages_by_slug)
+        if data.get("information") and not InformationPage.objects.filter(locale=self.zh):
+            for spec in data["information"]:
+                self.make_information(home, spec)
+
+    def make_landing(self, home, spec, pages_by_slug):
+        """老年人专区, 学生专区, 帮爸妈防骗: what to remember, must-reads, topics."""
+
+        def remember(locale):
+            return json.dumps(
+                [{"type": "point", "value": point} for point in spec["remember"][locale]],
+                ensure_ascii=False,
+            )
+
+        unknown = [slug for slug in spec["must_reads"] if slug not in pages_by_slug]
+        if unknown:
+            raise CommandError(f"landing {spec['slug']} names unknown materials: {unknown}")
+        page = AudienceLandingPage(
+            title=self.text(spec["title"]),
+            slug=spec["slug"],
+            audience=self.audiences[spec["audience"]],
+            intro=self.text(spec["intro"]),
+            remember=remember(ZH),
+            must_reads=json.dumps(
+                [{"type": "material", "value": pages_by_slug[s].pk} for s in spec["must_reads"]]
+            ),
+            large_type=spec.get("large_type", False),
+        )
+        page.scam_types = [self.scam_types[slug] for slug in spec.get("scam_types", [])]
+        list(page.remember)  # bind the blocks, so they are saved with ids (localize)
+        home.add_child(instance=page)
+        self.publish(page)
+        extra = {"remember": remember(EN)} if EN in spec["remember"] else None
+        self.translate(page, spec, ["intro"], extra=extra)
+        return page
+
+    def make_information(self, home, spec):
+        """About us, contact details, the privacy notice: linked from every footer."""
+
+        def body(locale):
+            paragraphs = self.text(spec["body"], locale, default=None) or []
+            return json.dumps(
+                [{"type": "paragraph", "value": html} for html in paragraphs], ensure_ascii=False
+            )
+
+        page = InformationPage(
+            title=self.text(spec["title"]),
+            slug=spec["slug"],
+            intro=self.text(spec.get("intro")),
+            body=body(ZH),
+            show_in_menus=True,
+        )
+        list(page.body)
+        home.add_child(instance=page)
+        self.publish(page)
+        extra = {"body": body(EN)} if self.text(spec["body"], EN, default=None) else None
+        self.translate(page, spec, ["intro"], extra=extra)
         return page
 
     def material_fields(self, spec, locale=ZH):
@@ -457,6 +536,8 @@ class Command(BaseCommand):
             site_settings.hotline = spec.get("hotline", site_settings.hotline)
             if spec.get("organisation"):
                 site_settings.organisation = self.text(spec["organisation"])
+            site_settings.icp_filing = spec.get("icp_filing", site_settings.icp_filing)
+            site_settings.police_filing = spec.get("police_filing", site_settings.police_filing)
             site_settings.save()
 
     def load_users(self):
