@@ -201,6 +201,7 @@ def test_a_landing_page_needs_at_least_one_thing_to_remember(site_tree):
 
 
 @pytest.mark.demo
+@pytest.mark.django_db  # the test database set up (alone on an xdist worker it was not)
 def test_demo_has_three_landing_pages_in_chinese_and_english(django_db_blocker, client):
     with django_db_blocker.unblock(), transaction.atomic():
         remove_site_tree()
