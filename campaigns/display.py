@@ -13,22 +13,19 @@ import datetime
 import logging
 import re
 from decimal import ROUND_HALF_UP, Decimal
-from hmac import compare_digest
 
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import ngettext
 
 from . import permissions, selectors
 from .charts import bar_rows, column_rows
-from .models import DisplayLink, EventFormat, EventStatus, VenueType, token_digest
+from .models import DisplayLink, EventFormat, EventStatus, VenueType
 from .reach import ReachFilters
 
 logger = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 60
 # Writes of last_seen_at at most this often per link, however often the screen polls.
-SEEN_EVERY = datetime.timedelta(minutes=1)
 _TOKEN_IN_PATH = re.compile(r"(/(?:screen|player)/[A-Za-z0-9_-]{4})[^/\s\"?]*")
 
 
@@ -39,14 +36,9 @@ def shortened(token: str) -> str:
 
 def find_link(token: str) -> DisplayLink | None:
     """The link with this token (revoked or not), or None."""
-    link = (
-        DisplayLink.objects.select_related("campaign", "created_by")
-        .filter(token_digest=token_digest(token))
-        .first()
+    return DisplayLink.find_by_token(
+        token, DisplayLink.objects.select_related("campaign", "created_by")
     )
-    if link is None or not compare_digest(link.token.encode(), token.encode()):
-        return None
-    return link
 
 
 def refusal(link: DisplayLink) -> str | None:
@@ -65,22 +57,16 @@ def is_active(link: DisplayLink) -> bool:
 
 def mark_seen(link: DisplayLink) -> None:
     """Remember when a display last showed the link (one write a minute at most)."""
-    now = timezone.now()
-    DisplayLink.objects.filter(pk=link.pk).filter(
-        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - SEEN_EVERY)
-    ).update(last_seen_at=now)
+    link.mark_seen()
 
 
 def revoke(*, link: DisplayLink, user) -> bool:
     """Revoke the link (at once: the display's next refresh is refused). False when it
     was already revoked (the first revocation is kept)."""
-    changed = DisplayLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=user
-    )
-    link.refresh_from_db()
+    changed = link.revoke(user)
     if changed:
         logger.info("Big screen link %s (%s) revoked by %s", link.pk, shortened(link.token), user)
-    return bool(changed)
+    return changed
 
 
 def log_refused(token: str, reason: str) -> None:

@@ -4,10 +4,12 @@ Models stay thin: validation in clean() and database constraints; writes that to
 than one row (status changes, rollups, scans) live in reach.py, workflow.py, links.py and imports/.
 """
 
+import datetime
 import hashlib
 import re
 import secrets
 import unicodedata
+from hmac import compare_digest
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -767,31 +769,13 @@ class ReminderSent(models.Model):
         return f"{self.user_id} {self.day}"
 
 
-def new_display_token() -> str:
-    return secrets.token_urlsafe(32)  # 43 characters, 256 bits
+class TokenLink(models.Model):
+    """A no-login address made of a long random token (the big screen's display links, the
+    screens' player links): found by the token's SHA-256 digest and then compared in
+    constant time, so neither the database lookup nor the comparison tells how much of a
+    guessed token was right; revocable, and remembering when it was last used. Subclasses
+    declare `token` (with its default) and `last_seen_at`."""
 
-
-class DisplayLink(models.Model):
-    """A read-only address of the big screen for a wall display (/screen/<token>/), made
-    and revoked by a campaign manager. It shows the figures its creator sees, one campaign
-    or all, and works only while it is not revoked and its creator is still a manager."""
-
-    name = models.CharField(
-        _("name"),
-        max_length=80,
-        help_text=_("Where the display hangs, e.g. the command centre's lobby screen."),
-    )
-    campaign = models.ForeignKey(
-        Campaign,
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,  # never widened to every campaign by a deletion
-        related_name="+",
-        verbose_name=_("campaign"),
-        help_text=_("Leave empty to show every campaign."),
-    )
-    token = models.CharField(max_length=64, editable=False, default=new_display_token)
-    # Looked up by the token's digest, then compared in constant time (campaigns.display).
     token_digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -812,6 +796,68 @@ class DisplayLink(models.Model):
         related_name="+",
         verbose_name=_("revoked by"),
     )
+
+    SEEN_EVERY = datetime.timedelta(minutes=1)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.token_digest:
+            self.token_digest = token_digest(self.token)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def find_by_token(cls, token: str, queryset=None):
+        """The link with this token (revoked or not), or None."""
+        queryset = cls._default_manager.all() if queryset is None else queryset
+        link = queryset.filter(token_digest=token_digest(token)).first()
+        if link is None or not compare_digest(link.token.encode(), token.encode()):
+            return None
+        return link
+
+    def revoke(self, user) -> bool:
+        """Revoke at once (the next request with the token is refused). False when it was
+        already revoked: the first revocation is kept."""
+        model = type(self)
+        changed = model._default_manager.filter(pk=self.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_by=user
+        )
+        self.refresh_from_db()
+        return bool(changed)
+
+    def mark_seen(self, now: datetime.datetime | None = None) -> None:
+        """Remember that the token was used (one write a minute at most)."""
+        now = now or timezone.now()
+        type(self)._default_manager.filter(pk=self.pk).filter(
+            Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - self.SEEN_EVERY)
+        ).update(last_seen_at=now)
+
+
+def new_display_token() -> str:
+    return secrets.token_urlsafe(32)  # 43 characters, 256 bits
+
+
+class DisplayLink(TokenLink):
+    """A read-only address of the big screen for a wall display (/screen/<token>/), made
+    and revoked by a campaign manager. It shows the figures its creator sees, one campaign
+    or all, and works only while it is not revoked and its creator is still a manager."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("Where the display hangs, e.g. the command centre's lobby screen."),
+    )
+    campaign = models.ForeignKey(
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,  # never widened to every campaign by a deletion
+        related_name="+",
+        verbose_name=_("campaign"),
+        help_text=_("Leave empty to show every campaign."),
+    )
+    token = models.CharField(max_length=64, editable=False, default=new_display_token)
     last_seen_at = models.DateTimeField(_("last opened"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -822,11 +868,6 @@ class DisplayLink(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.token_digest:
-            self.token_digest = token_digest(self.token)
-        super().save(*args, **kwargs)
-
 
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
@@ -836,7 +877,7 @@ def new_screen_token() -> str:
     return secrets.token_urlsafe(32)  # 43 characters, 256 bits
 
 
-class Screen(models.Model):
+class Screen(TokenLink):
     """A public-education screen at one of a team's venues (a bank lobby, a market hall):
     it plays a playlist from its player link (/player/<token>/, no sign-in) and reports
     what it showed (campaigns.screens). Revoking the link stops the player and its reports."""
@@ -866,26 +907,6 @@ class Screen(models.Model):
         verbose_name=_("playlist"),
     )
     token = models.CharField(max_length=64, editable=False, default=new_screen_token)
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True, editable=False)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        editable=False,
-        related_name="+",
-        verbose_name=_("revoked by"),
-    )
     last_seen_at = models.DateTimeField(_("last heard from"), null=True, blank=True, editable=False)
 
     class Meta:
@@ -895,11 +916,6 @@ class Screen(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.venue.name}）"
-
-    def save(self, *args, **kwargs):
-        if not self.token_digest:
-            self.token_digest = token_digest(self.token)
-        super().save(*args, **kwargs)
 
     def clean(self):
         if self.campaign_id and self.team_id:

@@ -18,12 +18,11 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from hmac import compare_digest
 
 import segno
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -39,14 +38,12 @@ from .models import (
     ScreenPlayReceipt,
     ScreenPlays,
     TrackedLink,
-    token_digest,
 )
 from .reach import ReachFilters
 
 # A screen not heard from (manifest or report) for this long shows as offline.
 OFFLINE_AFTER = datetime.timedelta(minutes=getattr(settings, "SCREEN_OFFLINE_MINUTES", 15))
 # Writes of last_seen_at at most this often per screen, however often it calls.
-SEEN_EVERY = datetime.timedelta(minutes=1)
 REPORT_EVERY_SECONDS = 60
 MANIFEST_EVERY_SECONDS = 300
 # Reports a player may send a minute (it sends one; retries and reloads need a few more).
@@ -79,15 +76,12 @@ REPORT_FIELDS = ("pk", "token", "playlist_id", "created_at", "revoked_at", "last
 def find_screen(token: str, *, for_report: bool = False) -> Screen | None:
     """The screen with this player token (revoked or not), or None. ``for_report``
     reads only what counting plays needs."""
-    screens = Screen.objects.filter(token_digest=token_digest(token))
+    screens = Screen.objects.all()
     if for_report:
         screens = screens.only(*REPORT_FIELDS)
     else:
         screens = screens.select_related("playlist", "venue", "campaign")
-    screen = screens.first()
-    if screen is None or not compare_digest(screen.token.encode(), token.encode()):
-        return None
-    return screen
+    return Screen.find_by_token(token, screens)
 
 
 def is_revoked(screen: Screen) -> bool:
@@ -97,19 +91,12 @@ def is_revoked(screen: Screen) -> bool:
 def revoke(*, screen: Screen, user) -> bool:
     """Revoke the player link: its next manifest fetch or report is refused, and the
     player stops. False when it was already revoked."""
-    changed = Screen.objects.filter(pk=screen.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=user
-    )
-    screen.refresh_from_db()
-    return bool(changed)
+    return screen.revoke(user)
 
 
 def mark_seen(screen: Screen, now: datetime.datetime | None = None) -> None:
     """Remember that the screen called (one write a minute at most)."""
-    now = now or timezone.now()
-    Screen.objects.filter(pk=screen.pk).filter(
-        Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - SEEN_EVERY)
-    ).update(last_seen_at=now)
+    screen.mark_seen(now)
 
 
 def is_offline(screen: Screen, now: datetime.datetime | None = None) -> bool:
