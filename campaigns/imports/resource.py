@@ -103,7 +103,7 @@ FIELD_SOURCE_COLUMNS = {
     "team_id": ("team",),
     "venue_id": ("venue_name", "district"),
     "starts_at": ("date", "start_time"),
-    "ends_at": ("end_time",),
+    "ends_at": ("date", "end_time"),  # the end is the row's date at its end time
     "audience_groups": ("audience",),
 }
 

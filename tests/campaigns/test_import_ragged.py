@@ -139,7 +139,7 @@ def test_command_imports_a_ragged_ledger(world, tmp_path):
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_events", str(path), "--user", "coord_a", stdout=out)
     assert exit_info.value.code == 1
-    assert "row 6, column date:" in out.getvalue()
+    assert "row 6, column 日期 (C):" in out.getvalue()  # the ledger's header and letter
 
 
 def test_admin_previews_and_confirms_a_ragged_xlsx_ledger(client, world):

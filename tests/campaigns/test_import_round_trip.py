@@ -265,10 +265,11 @@ def test_command_refuses_a_changed_approved_row_and_exits_1(client, world, ledge
     with pytest.raises(SystemExit) as exit_info:
         call_command("import_events", str(path), "--user", "manager", stdout=out)
     assert exit_info.value.code == 1
-    assert f"row {line}, column date:" in out.getvalue() or f"row {line}, column Date:" in (
-        out.getvalue()
-    )
+    assert f"row {line}, column Date (C):" in out.getvalue()  # the header and letter
     assert "“Date”" in out.getvalue()
+    # The end moves with the date, but its column did not change: not named (it said
+    # "“End time” cannot change (11:30 → 11:30)").
+    assert "“End time”" not in out.getvalue()
     assert snapshot() == before
 
 
@@ -311,7 +312,7 @@ def test_coordinator_cannot_import_rows_for_another_team(client, world, ledger, 
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("import_events", str(path), "--user", "coord_a", stdout=out)
-    assert "row 2, column team:" in out.getvalue()
+    assert "row 2, column 单位 (W):" in out.getvalue()
     assert not OutreachEvent.objects.filter(external_id="NEW-1").exists()
 
 

@@ -66,7 +66,11 @@ class Command(BaseCommand):
         for notice in report.notices:  # the sheet read; columns and 合计 rows left out
             self.stdout.write(str(notice))
         for problem in report.problems:
-            where = f"row {problem.row}" + (f", column {problem.column}" if problem.column else "")
+            # The column as the file names it, and its letter: what the user looks for.
+            column = problem.header or problem.column
+            if column and problem.letter:
+                column = f"{column} ({problem.letter})"
+            where = f"row {problem.row}" + (f", column {column}" if column else "")
             self.stdout.write(f"{where}: {problem.message}")
         summary = (
             f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged, "
