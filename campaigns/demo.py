@@ -299,35 +299,45 @@ def _links_and_scans(rng, campaigns, events, materials, today):
     LinkVisit.objects.bulk_create(visits)
 
 
-# The demo's screens: (name, venue, whether it has reported). Both are team 江南's, at its
-# district's venues, playing materials' demo playlist for the campaign of every team.
+# The demo's screens: (name, team index, venue, whether it has reported), at venues of
+# each team's district, playing materials' demo playlist for the campaign of every team.
+# Not at 工商银行江南支行: the screen player's browser test registers its screen there and
+# reads that venue's figures.
 DEMO_SCREENS = [
-    ("工商银行江南支行 大厅屏", "工商银行江南支行", True),
-    ("东门菜市场 入口屏", "东门菜市场", False),
+    ("农业银行河西营业部 大厅屏", 1, "农业银行河西营业部", True),
+    ("东门菜市场 入口屏", 0, "东门菜市场", False),
 ]
 PLAYED_DAYS = 7
 
 
 def _screens(today: datetime.date) -> None:
-    """Two screens at demo venues: the bank lobby's with a week of plays and QR scans of
-    what it showed (the dashboard's 网点与市场屏幕播放 has figures), the market's never
-    heard from (the screens list shows it 离线). Needs the demo playlist (load_demo)."""
+    """Two screens at demo venues: a bank lobby's (河西) with a week of plays and QR scans
+    of what it showed, so the dashboard's 网点与市场屏幕播放 has figures; a market's (江南)
+    never heard from, so the screens list shows it 离线. Needs the demo playlist
+    (materials' load_demo); without one, no screen is made."""
     playlist = Playlist.objects.filter(items__isnull=False).order_by("pk").first()
-    team = Team.objects.filter(name=TEAMS[0][0]).first()
     campaign = Campaign.objects.filter(slug="everyone-2026").first()
-    if playlist is None or team is None or campaign is None:
+    if playlist is None or campaign is None:
         return
-    coordinator = get_user_model().objects.filter(username="coord_jiangnan").first()
+    teams = {team.name: team for team in Team.objects.filter(name__in=[t for t, _d in TEAMS])}
+    coordinators = {"江南区反诈中心": "coord_jiangnan", "河西派出所": "coord_hexi"}
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=coordinators.values())
+    }
     items = list(PlaylistItem.objects.filter(playlist=playlist).select_related("page"))
     rng = random.Random(96110)  # noqa: S311 - demo data, not security
-    for name, venue_name, reported in DEMO_SCREENS:
+    for name, team_index, venue_name, reported in DEMO_SCREENS:
+        team = teams.get(TEAMS[team_index][0])
+        if team is None:
+            return
         screen = Screen.objects.create(
             name=name,
             team=team,
             venue=Venue.objects.get(name=venue_name),
             campaign=campaign,
             playlist=playlist,
-            created_by=coordinator,
+            created_by=users.get(coordinators.get(team.name)),
         )
         if reported:
             _plays(rng, screen, items, today)

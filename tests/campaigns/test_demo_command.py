@@ -59,7 +59,8 @@ def test_the_demo_has_a_lobby_screen_that_reported_and_one_that_never_did(db, de
     days = set(ScreenPlays.objects.filter(screen=lobby).values_list("day", flat=True))
     assert len(days) >= 5 and max(days) <= timezone.localdate()
     assert not ScreenPlays.objects.filter(screen=market).exists()
-    coordinator = get_user_model().objects.get(username="coord_jiangnan")
+    assert lobby.team.name == "河西派出所" and market.team.name == "江南区反诈中心"
+    coordinator = get_user_model().objects.get(username="coord_hexi")
     figures = screens.screen_reach(user=coordinator, filters=ReachFilters())
     assert figures["totals"]["screens"] == 1 and figures["totals"]["plays"] > 100
     assert figures["totals"]["qr_scans"] > 0
