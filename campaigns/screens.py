@@ -286,7 +286,8 @@ def prune_receipts(now=None) -> int:
 
 
 # --- The dashboard's figures ---------------------------------------------------------------
-# Each breakdown: its key in the figures, the fields naming a row, the field it sorts by.
+# Each breakdown: its key in the figures and the fields naming a row (the first names it
+# in the table; rows sort by screen time, then by it).
 BREAKDOWN_FIELDS = {
     "by_venue_type": ("screen__venue__venue_type",),
     "by_district": ("screen__venue__district__name",),
@@ -298,8 +299,9 @@ MATERIALS_SHOWN = 10
 
 
 class _SumOf(Func):
-    """SUM() in a subquery that returns one row: a plain function to the ORM, so the
-    subquery is not grouped (the idiom of Django's docs for aggregates in Subquery)."""
+    """SUM() over a whole subquery: a plain function to the ORM (not an Aggregate), so
+    the subquery gets no GROUP BY and returns one row, and, referring to nothing outside
+    it, adds nothing to the outer query's GROUP BY."""
 
     function = "SUM"
     output_field = IntegerField()
