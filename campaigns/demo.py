@@ -1,4 +1,6 @@
-"""Demo outreach data: three teams, three campaigns, a year of events and QR scans.
+"""Demo outreach data: three teams, three campaigns, a year of events and QR scans, and
+two screens (a bank lobby's that has played the demo playlist for a week, a market's that
+has never reported).
 
 Deterministic (seeded), created once; called by `manage.py load_campaigns_demo`.
 """
@@ -13,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
-from . import reach
+from materials.models import Playlist, PlaylistItem
+
+from . import reach, screens
 from .models import (
     Campaign,
     CampaignTarget,
@@ -24,6 +28,8 @@ from .models import (
     EventStatus,
     LinkVisit,
     OutreachEvent,
+    Screen,
+    ScreenPlays,
     TargetFigure,
     Team,
     TrackedLink,
@@ -80,6 +86,9 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
     if Team.objects.exists():
         if Team.objects.filter(name=TEAMS[0][0]).exists():  # the demo's own data
             _reset_passwords()
+            if not Screen.objects.exists():  # a demo loaded before screens existed
+                with transaction.atomic():
+                    _screens(today or timezone.localdate())
         return False
     rng = random.Random(96110)  # noqa: S311 - demo data, not security
     today = today or timezone.localdate()
@@ -118,6 +127,7 @@ def load_campaign_demo(*, today: datetime.date | None = None, events: int = 330)
         )
         created = _events(rng, teams, campaigns, venues, materials, users, year_ago, events)
         _links_and_scans(rng, campaigns, created, materials, today)
+        _screens(today)
         reach.rebuild_reach_rollups()
     return True
 
@@ -287,3 +297,83 @@ def _links_and_scans(rng, campaigns, events, materials, today):
                     )
                 )
     LinkVisit.objects.bulk_create(visits)
+
+
+# The demo's screens: (name, team index, venue, whether it has reported), at venues of
+# each team's district, playing materials' demo playlist for the campaign of every team.
+# Not at 工商银行江南支行: the screen player's browser test registers its screen there and
+# reads that venue's figures.
+DEMO_SCREENS = [
+    ("农业银行河西营业部 大厅屏", 1, "农业银行河西营业部", True),
+    ("东门菜市场 入口屏", 0, "东门菜市场", False),
+]
+PLAYED_DAYS = 7
+
+
+def _screens(today: datetime.date) -> None:
+    """Two screens at demo venues: a bank lobby's (河西) with a week of plays and QR scans
+    of what it showed, so the dashboard's 网点与市场屏幕播放 has figures; a market's (江南)
+    never heard from, so the screens list shows it 离线. Needs the demo playlist
+    (materials' load_demo); without one, no screen is made."""
+    playlist = Playlist.objects.filter(items__isnull=False).order_by("pk").first()
+    campaign = Campaign.objects.filter(slug="everyone-2026").first()
+    if playlist is None or campaign is None:
+        return
+    teams = {team.name: team for team in Team.objects.filter(name__in=[t for t, _d in TEAMS])}
+    coordinators = {"江南区反诈中心": "coord_jiangnan", "河西派出所": "coord_hexi"}
+    users = {
+        user.username: user
+        for user in get_user_model().objects.filter(username__in=coordinators.values())
+    }
+    items = list(PlaylistItem.objects.filter(playlist=playlist).select_related("page"))
+    rng = random.Random(96110)  # noqa: S311 - demo data, not security
+    for name, team_index, venue_name, reported in DEMO_SCREENS:
+        team = teams.get(TEAMS[team_index][0])
+        if team is None:
+            return
+        screen = Screen.objects.create(
+            name=name,
+            team=team,
+            venue=Venue.objects.get(name=venue_name),
+            campaign=campaign,
+            playlist=playlist,
+            created_by=users.get(coordinators.get(team.name)),
+        )
+        if reported:
+            _plays(rng, screen, items, today)
+
+
+def _plays(rng, screen, items, today) -> None:
+    """A week of plays, as the player would have reported them (open 9–17h, looping),
+    and a few scans of the QR codes it showed."""
+    rows = []
+    for offset in range(PLAYED_DAYS):
+        day = today - datetime.timedelta(days=offset)
+        for item in items:
+            seconds = item.duration_seconds or 30
+            plays = rng.randint(40, 90)
+            rows.append(
+                ScreenPlays(
+                    screen=screen,
+                    day=day,
+                    item_id=item.pk,
+                    page_id=item.page_id,
+                    label=(item.page.title if item.page_id else item.title)[:255],
+                    plays=plays,
+                    seconds=plays * seconds,
+                )
+            )
+    ScreenPlays.objects.bulk_create(rows)
+    links = screens.qr_links(screen, {item.page_id for item in items if item.page_id})
+    LinkVisit.objects.bulk_create(
+        LinkVisit(
+            link=link,
+            day=today - datetime.timedelta(days=offset),
+            visitor=f"screen{offset}-{visitor}",
+            scans=1,
+        )
+        for link in links.values()
+        for offset in range(PLAYED_DAYS)
+        for visitor in range(rng.randint(0, 3))
+    )
+    screen.mark_seen(timezone.now())

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import segno
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Func, IntegerField, QuerySet, Subquery, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -286,73 +286,114 @@ def prune_receipts(now=None) -> int:
 
 
 # --- The dashboard's figures ---------------------------------------------------------------
-BREAKDOWNS = ("by_venue_type", "by_district", "by_campaign", "by_venue")
+# Each breakdown: its key in the figures and the fields naming a row (the first names it
+# in the table; rows sort by screen time, then by it).
+BREAKDOWN_FIELDS = {
+    "by_venue_type": ("screen__venue__venue_type",),
+    "by_district": ("screen__venue__district__name",),
+    "by_campaign": ("screen__campaign__name",),
+    "by_venue": ("screen__venue__name", "screen__venue__venue_type"),
+}
+BREAKDOWNS = tuple(BREAKDOWN_FIELDS)
+MATERIALS_SHOWN = 10
+
+
+class _SumOf(Func):
+    """SUM() over a whole subquery: a plain function to the ORM (not an Aggregate), so
+    the subquery gets no GROUP BY and returns one row, and, referring to nothing outside
+    it, adds nothing to the outer query's GROUP BY."""
+
+    function = "SUM"
+    output_field = IntegerField()
+
+
+def _figures(screens: set, plays: int, seconds: int) -> dict:
+    return {
+        "screens": len(screens),
+        "plays": plays,
+        "seconds": seconds,
+        "minutes": round(seconds / 60, 1),
+        "hours": round(seconds / 3600, 1),
+    }
+
+
+def _sort_key(value) -> tuple:
+    return (value is None, "" if value is None else str(value))
 
 
 def screen_reach(*, user, filters: ReachFilters) -> dict:
     """Screens and what they showed, for the dashboard: totals, screen-hours by venue
     type, district and campaign, plays per material, and QR scans of what they showed.
-    Their own figures: never added to in-person attendance."""
+    Their own figures: never added to in-person attendance.
+
+    One query, however many screens reported: ScreenPlays grouped by screen (with its
+    venue, district and campaign) and material, the QR scans as a subquery on each row;
+    the breakdowns are summed here over that result (a row per screen and material)."""
+    visible = visible_screens(user).values("pk")
     rows = filters.apply(
-        ScreenPlays.objects.filter(screen__in=visible_screens(user).values("pk")),
+        ScreenPlays.objects.filter(screen__in=visible),
         campaign="screen__campaign",
         team="screen__team",
     )
-
-    def by(field, label_field=None):
-        fields = [field] if label_field is None else [field, label_field]
-        return [
-            {
-                **row,
-                "minutes": round(row["seconds"] / 60, 1),
-                "hours": round(row["seconds"] / 3600, 1),
-            }
-            for row in rows.values(*fields)
-            .annotate(
-                screens=Count("screen", distinct=True),
-                plays=Sum("plays"),
-                seconds=Sum("seconds"),
-            )
-            .order_by("-seconds", field)
-        ]
-
-    totals = rows.aggregate(
-        screens=Count("screen", distinct=True), plays=Sum("plays"), seconds=Sum("seconds")
+    visits = filters.apply(
+        LinkVisit.objects.filter(link__screen__in=visible),
+        campaign="link__campaign",
+        team="link__screen__team",
     )
-    if not totals["plays"]:  # no screen has reported: one query, not eight
-        empty = {"screens": 0, "plays": 0, "seconds": 0, "minutes": 0, "hours": 0}
+    names = sorted({field for fields in BREAKDOWN_FIELDS.values() for field in fields})
+    grouped = (
+        rows.values("screen", "label", *names)
+        .annotate(
+            plays_sum=Sum("plays"),
+            seconds_sum=Sum("seconds"),
+            qr_scans=Subquery(
+                visits.order_by().annotate(total=_SumOf("scans")).values("total")[:1]
+            ),
+        )
+        .order_by()
+    )
+    totals = [set(), 0, 0]
+    sums = {key: defaultdict(lambda: [set(), 0, 0]) for key in BREAKDOWNS}
+    materials: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    scans = 0
+    for row in grouped:
+        plays, seconds = row["plays_sum"] or 0, row["seconds_sum"] or 0
+        scans = row["qr_scans"] or 0
+        for figures in (
+            totals,
+            *(sums[key][tuple(row[f] for f in fields)] for key, fields in BREAKDOWN_FIELDS.items()),
+        ):
+            figures[0].add(row["screen"])
+            figures[1] += plays
+            figures[2] += seconds
+        materials[row["label"]][0] += plays
+        materials[row["label"]][1] += seconds
+    if not totals[1]:  # no screen has reported
         return {
-            "totals": {**empty, "qr_scans": 0},
+            "totals": {**_figures(set(), 0, 0), "qr_scans": 0},
             **{key: [] for key in BREAKDOWNS},
             "by_material": [],
         }
-    visits = filters.apply(
-        LinkVisit.objects.filter(
-            link__screen__in=visible_screens(user).values("pk"),
+    breakdowns = {}
+    for key, fields in BREAKDOWN_FIELDS.items():
+        found = [
+            {**dict(zip(fields, values, strict=True)), **_figures(*figures)}
+            for values, figures in sums[key].items()
+        ]
+        breakdowns[key] = sorted(
+            found, key=lambda row, f=fields[0]: (-row["seconds"], _sort_key(row[f]))
+        )
+    by_material = sorted(
+        (
+            {"label": label, "plays": plays, "seconds": seconds, "minutes": round(seconds / 60, 1)}
+            for label, (plays, seconds) in materials.items()
         ),
-        campaign="link__campaign",
-        team="link__screen__team",
-    ).aggregate(scans=Sum("scans"))
-    seconds = totals["seconds"] or 0
+        key=lambda row: (-row["plays"], row["label"]),
+    )[:MATERIALS_SHOWN]
     return {
-        "totals": {
-            "screens": totals["screens"] or 0,
-            "plays": totals["plays"] or 0,
-            "seconds": seconds,
-            "minutes": round(seconds / 60, 1),
-            "hours": round(seconds / 3600, 1),
-            "qr_scans": visits["scans"] or 0,
-        },
-        "by_venue_type": by("screen__venue__venue_type"),
-        "by_district": by("screen__venue__district__name"),
-        "by_campaign": by("screen__campaign__name"),
-        "by_venue": by("screen__venue__name", "screen__venue__venue_type"),
-        "by_material": [
-            {**row, "minutes": round((row["seconds"] or 0) / 60, 1)}
-            for row in rows.values("label")
-            .annotate(plays=Sum("plays"), seconds=Sum("seconds"))
-            .order_by("-plays", "label")[:10]
-        ],
+        "totals": {**_figures(*totals), "qr_scans": scans},
+        **breakdowns,
+        "by_material": by_material,
     }
 
 

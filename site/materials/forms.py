@@ -1,5 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Locale
 
 from core.slugs import PinyinSlugPageForm
 
@@ -50,6 +52,17 @@ class MaterialPageForm(PinyinSlugPageForm):
                         "pk", flat=True
                     )
                 )
+
+
+class PlaylistForm(WagtailAdminModelForm):
+    """A playlist is not translated: it is aimed at the audiences of the site's default
+    language (Chinese), not at their English translations too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("audiences")
+        if field is not None:
+            field.queryset = field.queryset.filter(locale=Locale.get_default())
 
 
 class SubscribeForm(forms.Form):

@@ -49,7 +49,7 @@ from core.rich_text import SanitisedRichTextField
 from core.search import cjk_ngrams, fold_for_matching, plain_text
 
 from .feeds import AlertAtomFeed, AlertRssFeed
-from .forms import MaterialPageForm, PosterContactForm, PosterPageForm
+from .forms import MaterialPageForm, PlaylistForm, PosterContactForm, PosterPageForm
 from .listing import CARD_IMAGE, RESULT_IMAGE, MaterialType, MaterialTypes
 from .panels import PrintResolutionPanel
 from .printing import PAPER_SIZES, SHARE_CARD_SIZE, print_dpi
@@ -1136,6 +1136,7 @@ class Playlist(ClusterableModel):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    base_form_class = PlaylistForm
     panels = [
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")], heading=_("Period")),

@@ -509,3 +509,64 @@ def test_a_target_for_a_team_outside_the_campaign_is_refused(client, world):
     assert response.status_code == 200
     assert "“B队”没有参加本宣传活动" in response.content.decode()
     assert not models.CampaignTarget.objects.exists()
+
+
+def screens_that_reported(world, page, count: int, *, first: int = 0) -> None:
+    """Screens at banks and markets of several districts, each having shown three items
+    over three days, with QR scans of what they showed (as campaigns.screens keeps them)."""
+    from materials.models import Playlist, PlaylistItem
+
+    playlist = Playlist.objects.create(name=f"大厅轮播{first}")
+    items = [
+        PlaylistItem.objects.create(playlist=playlist, title=title, sort_order=n)
+        for n, title in enumerate(("转账前先核实", "不点陌生链接", "96110 反诈专线"))
+    ]
+    for n in range(first, first + count):
+        venue = factories.VenueFactory(
+            name=f"第{n}网点", venue_type=("bank", "market")[n % 2], district=f"第{n % 3}区"
+        )
+        screen = models.Screen.objects.create(
+            name=f"{n}号屏",
+            team=world["team_a"] if n % 2 else world["team_b"],
+            venue=venue,
+            campaign=world["campaign"],
+            playlist=playlist,
+            created_by=world["coord_a"],
+        )
+        for day in range(3):
+            for item in items:
+                models.ScreenPlays.objects.create(
+                    screen=screen,
+                    day=datetime.date(2026, 6, 1 + day),
+                    item_id=item.pk,
+                    label=item.title,
+                    plays=12 + n,
+                    seconds=(12 + n) * 15,
+                )
+        link = models.TrackedLink.objects.create(
+            screen=screen, campaign=world["campaign"], target=page, label=f"屏幕：{screen.name}"
+        )
+        models.LinkVisit.objects.create(link=link, day=datetime.date(2026, 6, 2), visitor=f"v{n}")
+
+
+def test_screens_that_reported_cost_the_dashboard_no_more_queries(client, targets, site_tree):
+    """The screens section reads its totals, breakdowns, materials and scans at once:
+    the dashboard with screens that reported stays within its budget without them,
+    however many screens, venues and districts there are."""
+    client.force_login(targets["manager"])
+    url = "/admin/campaigns/reach/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(url).status_code == 200
+    poster = factories.PosterPageFactory(parent=site_tree["library"], title="公检法不会电话办案")
+    screens_that_reported(targets, poster, 2)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    figures = response.context["screens"]
+    assert figures["totals"]["screens"] == 2 and figures["totals"]["plays"] == 9 * (12 + 13)
+    assert figures["totals"]["qr_scans"] == 2
+    screens_that_reported(targets, poster, 6, first=2)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["screens"]["totals"]["screens"] == 8
+    assert len(few) == len(many) == len(without), (len(without), len(few), len(many))

@@ -11,6 +11,7 @@ from materials.models import (
     AlertPage,
     CaseStudyPage,
     GuidePage,
+    Playlist,
     PosterPage,
     ScamType,
     VideoPage,
@@ -91,3 +92,19 @@ def test_demo_accounts_can_sign_in(demo, client):
         assert response.status_code == 302, username  # signed in through the login form
         assert client.get("/admin/").status_code == 200
         client.logout()
+
+
+@pytest.mark.django_db
+def test_demo_has_a_chinese_playlist_of_its_videos_posters_and_a_hotline_slide_once(demo):
+    """An editor opening 屏幕播放列表 finds one playlist to try (made once in two runs)."""
+    playlist = Playlist.objects.get()
+    assert playlist.name == "银行大厅反诈轮播"
+    items = list(playlist.items.order_by("sort_order"))
+    pages = [item.page.specific for item in items if item.page_id]
+    assert {type(page) for page in pages} == {VideoPage, PosterPage}
+    assert all(page.live and page.locale.language_code == "zh-hans" for page in pages)
+    assert sum(isinstance(page, VideoPage) for page in pages) == 3
+    slides = [item for item in items if not item.page_id]
+    assert len(slides) == 1 and "96110" in slides[0].advice
+    for item in items:
+        item.full_clean()  # as the playlist editor would save it

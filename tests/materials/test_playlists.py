@@ -143,3 +143,23 @@ def test_editors_build_playlists_in_the_admin_in_chinese(client, editor, lobby_p
     )
     assert edit.status_code == 200
     assert "每天几点开始" in edit.content.decode() or "开始（时）" in edit.content.decode()
+
+
+def test_the_playlist_form_offers_the_audiences_in_chinese_only(client, editor, lobby_playlist):
+    """Audiences are translated snippets: the playlist (not translated) is aimed at the
+    Chinese ones, and the editor sees no English names among the checkboxes."""
+    from wagtail.models import Locale
+
+    elders = factories.AudienceFactory(name="个体商户", slug="shop-owners")
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    elders.copy_for_translation(english).save()  # as wagtail-localize makes it
+    type(elders).objects.filter(locale=english).update(name="Shop owners")
+    client.force_login(editor)
+    edit = client.get(
+        f"/admin/snippets/materials/playlist/edit/{lobby_playlist['playlist'].pk}/",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    choices = edit.context["form"].fields["audiences"].queryset
+    assert "个体商户" in {audience.name for audience in choices}
+    assert {audience.locale.language_code for audience in choices} == {"zh-hans"}
+    assert "Shop owners" not in edit.content.decode()

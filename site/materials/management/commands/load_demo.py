@@ -47,6 +47,8 @@ from materials.models import (
     HelpPage,
     InformationPage,
     MaterialIndexPage,
+    Playlist,
+    PlaylistItem,
     PosterPage,
     ScamType,
     VideoCaption,
@@ -98,6 +100,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self.load_content(data)
             self.stdout.write(self.style.SUCCESS("Demo content loaded."))
+        with transaction.atomic():  # also for a demo loaded before playlists existed
+            self.load_playlists(data.get("playlists", []))
         self.load_site_settings(data.get("site", {}))
         self.point_site_at(host)
         if not no_users:
@@ -522,6 +526,33 @@ class Command(BaseCommand):
             body=self.text(spec["body"]),
         )
         return self.add_material(parent, page, spec, ["body"])
+
+    def load_playlists(self, specs):
+        """The screens' playlists (issue 17): the demo's videos and posters and a slide,
+        each made once (by name), so a second run changes nothing."""
+        for spec in specs:
+            if Playlist.objects.filter(name=spec["name"]).exists():
+                continue
+            slugs = [item["page"] for item in spec["items"] if "page" in item]
+            pages = {
+                page.slug: page
+                for page in Page.objects.live().filter(locale=self.zh, slug__in=slugs)
+            }
+            unknown = sorted(set(slugs) - pages.keys())
+            if unknown:
+                raise CommandError(f"playlist {spec['name']} names unknown materials: {unknown}")
+            playlist = Playlist(name=spec["name"])
+            playlist.items = [
+                PlaylistItem(
+                    page=pages.get(item.get("page")),
+                    title=item.get("title", ""),
+                    advice=item.get("advice", ""),
+                    duration_seconds=item.get("seconds"),
+                    sort_order=order,
+                )
+                for order, item in enumerate(spec["items"])
+            ]
+            playlist.save()
 
     # --- settings and accounts -------------------------------------------------------------
     def point_site_at(self, host: str):
