@@ -10,6 +10,7 @@ from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.models import PageViewRestriction
 
 from tests import factories
+from tests.core.test_admin_chinese import Walk, chinese_user, report
 
 ADD = "/admin/searchpicks/add/"
 
@@ -182,3 +183,30 @@ def test_anonymous_readers_and_coordinators_cannot_reach_promotions(
         response = client.get(url)
         assert response.status_code in (302, 403)
         assert not SearchPromotion.objects.exists()
+
+
+def test_the_promotion_screens_are_chinese(client, pages, django_user_model):
+    """Every string Wagtail ships untranslated is translated by our catalogue on the
+    editor's promotion screens (the list, add, edit, its validation errors, delete)."""
+    promote("杀猪盘", pages["case"])
+    query = Query.get("杀猪盘")
+    walk = Walk(client, chinese_user(django_user_model, "editor-zh", "Editors"))
+    walk.get("promotions", "/admin/searchpicks/")
+    walk.get("promotions searched", "/admin/searchpicks/", q="杀猪")
+    walk.get("promotions, none found", "/admin/searchpicks/", q="火星")
+    walk.get("add a promotion", ADD)
+    walk.post(
+        "add a promotion, errors",
+        ADD,
+        {
+            "query_string": "",
+            "editors_picks-TOTAL_FORMS": 0,
+            "editors_picks-INITIAL_FORMS": 0,
+            "editors_picks-MAX_NUM_FORMS": 1000,
+        },
+    )
+    walk.get("edit a promotion", f"/admin/searchpicks/{query.pk}/")
+    walk.get("delete a promotion", f"/admin/searchpicks/{query.pk}/delete/")
+    walk.get("popular queries chooser", "/admin/searchpicks/queries/chooser/")
+    walk.get("dashboard with the settings menu", "/admin/")
+    assert report(walk.screens) == [], "\n".join(report(walk.screens))
