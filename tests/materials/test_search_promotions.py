@@ -119,9 +119,10 @@ def test_english_readers_get_the_translation_or_nothing(client, pages, english_t
     promote("pig butchering", pages["case"], pages["poster"])  # the poster has no English
     response = search(client, "Pig  Butchering", language="en")
     assert promoted_titles(response) == [case_en.title]
-    assert "Recommended" in BeautifulSoup(response.content, "html.parser").select_one(
-        ".result.promoted"
-    ).get_text()
+    assert (
+        "Recommended"
+        in BeautifulSoup(response.content, "html.parser").select_one(".result.promoted").get_text()
+    )
     # The Chinese site shows the Chinese pages for the same promotion.
     assert promoted_titles(search(client, "pig butchering")) == [
         pages["case"].title,
@@ -129,9 +130,7 @@ def test_english_readers_get_the_translation_or_nothing(client, pages, english_t
     ]
 
 
-def test_a_promoted_search_takes_at_most_12_queries(
-    client, pages, django_assert_max_num_queries
-):
+def test_a_promoted_search_takes_at_most_12_queries(client, pages, django_assert_max_num_queries):
     promote("杀猪盘", pages["case"], pages["poster"])
     search(client, "冒充公检法")  # builds the index once
     with django_assert_max_num_queries(12):
@@ -171,9 +170,7 @@ def test_a_moderator_can_manage_promotions(client, moderator):
     assert client.get(ADD).status_code == 200
 
 
-def test_anonymous_readers_and_coordinators_cannot_reach_promotions(
-    client, django_user_model, db
-):
+def test_anonymous_readers_and_coordinators_cannot_reach_promotions(client, django_user_model, db):
     response = client.get("/admin/searchpicks/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     coordinator = django_user_model.objects.create_user("coord", password="pw")
