@@ -332,12 +332,25 @@ def help_page_for(*, locale: Locale) -> HelpPage | None:
     return material_index(locale).help_page
 
 
-def promoted_pages(query: str, *, locale: Locale) -> list[Page]:
+def promoted_pages(query: str, *, locale: Locale, formats=(), audiences=()) -> list[Page]:
     """The pages editors promoted for `query` (spaces, width, case and punctuation aside),
-    live and public in `locale`, in their order; each a shallow copy for the request."""
+    live and public in `locale`, in their order; each a shallow copy for the request.
+    A reader who narrowed the search by format or audience gets only the promoted
+    materials that fit it."""
     if not (folded := fold_for_matching(query)):
         return []
-    return [copy.copy(page) for page in material_index(locale).promotions.get(folded, [])]
+    index = material_index(locale)
+    pages = index.promotions.get(folded, [])
+    if formats or audiences:
+        documents = {document.page_id: document for document in index.documents}
+        pages = [
+            page
+            for page in pages
+            if (document := documents.get(page.pk)) is not None
+            and (not formats or document.type_key in formats)
+            and (not audiences or document.audiences & set(audiences))
+        ]
+    return [copy.copy(page) for page in pages]
 
 
 def promoted_help_page(query: str, *, locale: Locale) -> HelpPage | None:

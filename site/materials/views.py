@@ -68,7 +68,11 @@ def search(request):
     # Then the pages editors promoted for this query (Wagtail's search promotions).
     recommended = [
         page
-        for page in (promoted_pages(query, locale=locale) if query else [])
+        for page in (
+            promoted_pages(query, locale=locale, formats=formats, audiences=audiences)
+            if query
+            else []
+        )
         if promoted is None or page.pk != promoted.pk
     ]
     if query:

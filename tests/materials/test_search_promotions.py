@@ -87,6 +87,12 @@ def test_matching_ignores_spaces_width_case_and_punctuation(client, pages, typed
     assert promoted_titles(search(client, typed)) == [pages["poster"].title]
 
 
+def test_a_search_narrowed_by_format_keeps_the_promotions_that_fit(client, pages):
+    promote("杀猪盘", pages["case"], pages["poster"])
+    response = client.get("/zh-hans/search/", {"q": "杀猪盘", "type": "poster"})
+    assert promoted_titles(response) == [pages["poster"].title]
+
+
 def test_a_longer_query_is_not_the_promoted_one(client, pages):
     promote("杀猪盘", pages["poster"])
     assert promoted_titles(search(client, "杀猪盘怎么识别")) == []
