@@ -151,7 +151,13 @@ def test_an_editor_promotes_a_page_in_the_admin_in_chinese(client, pages, editor
     form = client.get(ADD)
     assert form.status_code == 200
     text = BeautifulSoup(form.content, "html.parser").get_text(" ")
-    for english in ("Add search promotion", "Search term(s)/phrase", "Promoted search results"):
+    english_labels = (
+        "Add search promotion",
+        "Search term(s)/phrase",
+        "Promoted search results",
+        "External link text",  # a field Wagtail leaves without a verbose_name
+    )
+    for english in english_labels:
         assert english not in text
     response = client.post(
         ADD,
@@ -167,6 +173,11 @@ def test_an_editor_promotes_a_page_in_the_admin_in_chinese(client, pages, editor
         },
     )
     assert response.status_code == 302
+    edit = client.get(f"/admin/searchpicks/{Query.get('杀猪盘').pk}/")
+    text = BeautifulSoup(edit.content, "html.parser").get_text(" ")
+    assert "外部链接文字" in text
+    for english in english_labels:
+        assert english not in text
     client.logout()
     assert promoted_titles(search(client, "杀猪盘")) == [pages["case"].title]
 
