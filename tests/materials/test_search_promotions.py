@@ -148,6 +148,9 @@ def test_an_editor_promotes_a_page_in_the_admin_in_chinese(client, pages, editor
     client.force_login(editor)
     listing = client.get("/admin/searchpicks/")
     assert listing.status_code == 200
+    # Called 推荐 as the public search marks them (Wagtail's own words say 推广, "advertise").
+    assert "推荐搜索结果" in listing.content.decode()
+    assert "推广" not in listing.content.decode()
     form = client.get(ADD)
     assert form.status_code == 200
     text = BeautifulSoup(form.content, "html.parser").get_text(" ")
