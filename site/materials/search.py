@@ -13,6 +13,11 @@ parts of them that pages do contain (a typo'd 刷单反利 keeps 刷单). A page
 it holds most of the query's weight, each word weighing by how rare it is (idf); it
 ranks by the words it holds and where (title, topics, summary, body). A pasted message
 keeps only its most telling words, and may say the page "这很可能是诈骗".
+
+Editors promote pages for a query (Wagtail's search promotions, 设置 → 推荐搜索结果):
+the index keeps, by the query folded as typed (fold_for_matching), the live public
+pages of its language that were promoted, or their translations; a promotion of a page
+with no live translation shows nothing in that language.
 """
 
 import copy
@@ -23,6 +28,7 @@ from threading import Lock
 
 from django.db.models import Prefetch
 from pypinyin import lazy_pinyin
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.models import Locale, Page
 
 from core.cache_epoch import current_epoch
@@ -150,6 +156,7 @@ class MaterialIndex:
                     )
                 )
         self.help_page = HelpPage.objects.live().public().filter(locale_id=locale_id).first()
+        self.promotions = promotions_in(locale_id)
         self.document_frequency: dict[frozenset[str], int] = {}
         self._pinyin: dict[str, str] | None = None
 
@@ -247,6 +254,33 @@ class MaterialIndex:
         return alone >= 1 or len(found) >= 2
 
 
+def promotions_in(locale_id: int) -> dict[str, list[Page]]:
+    """The promoted pages by query (folded as typed), in the editors' order, as the live
+    public pages of the locale that are, or translate, the promoted ones (two queries)."""
+    promotions = list(
+        SearchPromotion.objects.filter(page__isnull=False)
+        .select_related("query")
+        .order_by("query_id", "sort_order", "pk")
+        .values_list("query__query_string", "page__translation_key")
+    )
+    if not promotions:
+        return {}
+    pages = {
+        page.translation_key: page
+        for page in Page.objects.live()
+        .public()
+        .filter(locale_id=locale_id, translation_key__in={key for _, key in promotions})
+        .specific()
+    }
+    promoted: dict[str, list[Page]] = {}
+    for query_string, translation_key in promotions:
+        page = pages.get(translation_key)
+        chosen = promoted.setdefault(fold_for_matching(query_string), [])
+        if page is not None and page not in chosen:
+            chosen.append(page)
+    return {query: chosen for query, chosen in promoted.items() if chosen}
+
+
 _indexes: OrderedDict[tuple, MaterialIndex] = OrderedDict()
 _indexes_lock = Lock()
 
@@ -296,6 +330,27 @@ def help_page_for(*, locale: Locale) -> HelpPage | None:
     """The live public help page ("被骗了怎么办") in `locale`, if there is one (kept with
     the index, so retired with it when the published site changes)."""
     return material_index(locale).help_page
+
+
+def promoted_pages(query: str, *, locale: Locale, formats=(), audiences=()) -> list[Page]:
+    """The pages editors promoted for `query` (spaces, width, case and punctuation aside),
+    live and public in `locale`, in their order; each a shallow copy for the request.
+    A reader who narrowed the search by format or audience gets only the promoted
+    materials that fit it."""
+    if not (folded := fold_for_matching(query)):
+        return []
+    index = material_index(locale)
+    pages = index.promotions.get(folded, [])
+    if formats or audiences:
+        documents = {document.page_id: document for document in index.documents}
+        pages = [
+            page
+            for page in pages
+            if (document := documents.get(page.pk)) is not None
+            and (not formats or document.type_key in formats)
+            and (not audiences or document.audiences & set(audiences))
+        ]
+    return [copy.copy(page) for page in pages]
 
 
 def promoted_help_page(query: str, *, locale: Locale) -> HelpPage | None:

@@ -4,6 +4,7 @@ settings, view restrictions) are core.signals'; the taxonomy snippets join them 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.signals import page_published
 
 from core.signals import site_content_changed
@@ -15,6 +16,10 @@ from .tasks import generate_poster_renditions, send_alert_to_subscribers
 for taxonomy in (ScamType, Audience, SearchTerm):
     post_save.connect(site_content_changed, sender=taxonomy)
     post_delete.connect(site_content_changed, sender=taxonomy)
+
+# Promoted results are kept with the public search's index and retired with it.
+post_save.connect(site_content_changed, sender=SearchPromotion)
+post_delete.connect(site_content_changed, sender=SearchPromotion)
 
 
 @receiver(page_published, sender=PosterPage)

@@ -37,7 +37,13 @@ from .printing import (
     share_card_name,
     stored_poster_pdf,
 )
-from .search import help_page_for, promoted_help_page, says_scam, search_materials
+from .search import (
+    help_page_for,
+    promoted_help_page,
+    promoted_pages,
+    says_scam,
+    search_materials,
+)
 from .spelling import reader_hints, search_respelled
 
 # Anonymous answers one client address may send in FEEDBACK_WINDOW seconds: enough for a
@@ -56,6 +62,19 @@ def search(request):
         a for a in request.GET.getlist("audience") if a in {item.slug for item in audience_options}
     ]
     results = pages = respelling = None
+    # Questions such as 被骗了 / 转错账了 put the help page first; a search that found
+    # nothing offers it too, with the hotlines.
+    promoted = promoted_help_page(query, locale=locale) if query else None
+    # Then the pages editors promoted for this query (Wagtail's search promotions).
+    recommended = [
+        page
+        for page in (
+            promoted_pages(query, locale=locale, formats=formats, audiences=audiences)
+            if query
+            else []
+        )
+        if promoted is None or page.pk != promoted.pk
+    ]
     if query:
         # Pinyin, typos: the search may be of what the reader meant (materials.spelling).
         def search_for(words):
@@ -64,20 +83,23 @@ def search(request):
         found, respelling = search_respelled(
             query, locale=locale, search=search_for, exact=request.GET.get("exact") == "1"
         )
-        results = paginate(request, found)
+        shown = {page.pk for page in recommended}  # first, and not again below
+        results = paginate(request, [page for page in found if page.pk not in shown])
+        if results.number != 1:
+            recommended = []
         pages = MATERIAL_TYPES.attach_card_images(
-            specific_in_order(results.object_list), RESULT_IMAGE
+            [*recommended, *specific_in_order(results.object_list)], RESULT_IMAGE
         )
         searched = respelling.suggestion if respelling and respelling.shown else query
         for page in pages:
-            page.passage = result_passage(searched, page.reading_text(), page.summary)
+            body = page.reading_text() if hasattr(page, "reading_text") else ""
+            page.passage = result_passage(searched, body, getattr(page, "summary", ""))
+        recommended, pages = pages[: len(recommended)], pages[len(recommended) :]
         results.object_list = pages
-    # Questions such as 被骗了 / 转错账了 put the help page first; a search that found
-    # nothing offers it too, with the hotlines.
-    promoted = promoted_help_page(query, locale=locale) if query else None
-    help_page = promoted or (None if pages else help_page_for(locale=locale))
+    help_page = promoted or (None if pages or recommended else help_page_for(locale=locale))
     warning = says_scam(query, locale=locale)
-    found = (results.paginator.count if results is not None else 0) + (1 if promoted else 0)
+    count = (results.paginator.count if results is not None else 0) + (1 if promoted else 0)
+    count += len(shown) if query else 0
     filter_query = request.GET.copy()
     filter_query.pop("page", None)
     return TemplateResponse(
@@ -87,7 +109,8 @@ def search(request):
             "query": query,
             "results": results,
             "promoted": promoted if results is not None and results.number == 1 else None,
-            "found": found,
+            "promoted_pages": recommended,
+            "found": count,
             "help_page": help_page,
             # A pasted message with the scam vocabulary (安全账户, 验证码 + 转账…) is warned.
             "scam_warning": warning,

@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
+    # Promoted results for the public search (issue 15; materials.search reads them).
+    "wagtail.contrib.search_promotions",
     # Translation with the source beside it, synced when the source changes (issue 12).
     "wagtail_localize",
     "wagtail_localize.locales",
