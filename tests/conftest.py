@@ -7,6 +7,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.cache_epoch import bump_epoch, recent_values
 from core.models import HomePage
+from materials import search
 from tests.site_tree import build_site_tree, site_tree_objects
 
 
@@ -15,9 +16,14 @@ def empty_cache():
     """Cached navigation must not outlive the test data it was computed from."""
     cache.clear()
     recent_values.clear()
+    # The public search's in-process indexes are keyed by the cache epoch, which a rolled
+    # back test can give the next test again: an index of one test's pages must not
+    # answer the next test's searches.
+    search._indexes.clear()
     yield
     cache.clear()
     recent_values.clear()
+    search._indexes.clear()
 
 
 @pytest.fixture(autouse=True)

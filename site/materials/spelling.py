@@ -25,6 +25,7 @@ NAME_WEIGHT = 5  # a title or a topic's name is a word readers look for
 VOCABULARY_TIMEOUT = 24 * 60 * 60
 # "Did you mean" is offered over results only when they are this few and the suggestion
 # finds at least twice as many (and two more): a much better search, not a quibble.
+TYPED_CHECKED = 20  # results looked at for the query as typed
 FEW_RESULTS = 3
 
 
@@ -78,20 +79,22 @@ def search_respelled(
         if found:
             return found, Respelling(query, chinese, shown=True)
     found = search(query)
-    if len(found) > FEW_RESULTS:
-        return found, None
     suggestion = words.corrected(query)
     if not suggestion:
         return found, None
-    better = search(suggestion)
-    # The search finds a typo's pages by their known character pairs too (materials.search):
-    # unless a page holds the query as typed, show the correction's results, the query as
-    # typed one tap away.
+    # The search finds a typo's pages by their known character pairs too (materials.search),
+    # often many: unless one of the first results holds the query as typed, show the
+    # correction's results, the query as typed one tap away.
     typed = query.casefold()
-    if better and not any(typed in page.search_text().casefold() for page in found):
+    if any(typed in page.search_text().casefold() for page in found[:TYPED_CHECKED]):
+        if len(found) <= FEW_RESULTS:
+            better = search(suggestion)
+            if len(better) >= 2 * len(found) + 2:
+                return found, Respelling(query, suggestion, shown=False)
+        return found, None
+    better = search(suggestion)
+    if better:
         return better, Respelling(query, suggestion, shown=True)
-    if len(better) >= 2 * len(found) + 2:
-        return found, Respelling(query, suggestion, shown=False)
     return found, None
 
 

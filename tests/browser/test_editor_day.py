@@ -458,8 +458,11 @@ def test_editor_schedules_an_alert_that_goes_live_and_expires(desktop, demo_serv
     dialog.get_by_role("heading").first.click()  # closes the date picker over the buttons
     expect(page.locator(".xdsoft_datetimepicker:visible")).to_have_count(0)
     shot(page, "30_schedule_dialog")
-    with page.expect_navigation():  # the dialog's save button saves the draft with it
-        dialog.locator("button[type=submit]").click()
+    # The dialog's save button saves the draft with it. Pressed from the keyboard: a
+    # date picker the dialog reopens under a busy machine can lie over the button.
+    with page.expect_navigation():
+        dialog.locator("button[type=submit]").focus()
+        page.keyboard.press("Enter")
     assert page.locator("input[name=go_live_at]").input_value() == go_live.strftime(
         "%Y-%m-%d %H:%M"
     )

@@ -48,7 +48,7 @@ def test_request_changes_loop_on_a_tagged_guide(desktop, demo_site):
     edit_path = re.search(r"/admin/pages/\d+/edit/", page.url).group(0)
     page.get_by_role("tab", name="分类与审核").click()
     assert page.locator("input[name=scam_types]:checked").count() == 3
-    assert page.locator("input[name=audiences]:checked").count() == 2
+    assert page.locator("input[name=audiences]:checked").count() == 3  # 子女和家属 too
     page.get_by_role("tab", name="内容").click()
     page.fill("textarea[name=summary]", "草稿：父母被骗，往往是因为不好意思问。")
     with page.expect_navigation():

@@ -6,7 +6,10 @@ pytestmark = pytest.mark.browser
 
 
 def body_font_px(page) -> float:
-    return page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+    # Body text, not the small type line above a heading (p.kind: "防骗指南", "面向：老年人").
+    return page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('main p:not(.kind)')).fontSize)"
+    )
 
 
 def test_elder_mode_enlarges_text_persists_and_switches_off(phone, demo_site):
