@@ -50,6 +50,16 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+def warm() -> None:
+    """Load the segmenter's dictionary now (about a second), so that the first search a
+    server process answers does not pay for it; gunicorn calls this as each worker starts
+    (gunicorn.conf.py, post_worker_init)."""
+    jieba.initialize()
+    from pypinyin import lazy_pinyin  # its phrase dictionary loads on first use, too
+
+    lazy_pinyin("诈骗")
+
+
 _english = snowballstemmer.stemmer("english")
 _stemmer_lock = Lock()  # a Snowball stemmer object keeps state between calls
 
