@@ -1037,14 +1037,18 @@ class DisplayLinkCreateView(generic.CreateView):
         return super().save_instance()
 
 
-class DisplayLinkIndexView(generic.IndexView):
+# --- Revocable links (big screen links and screen players are both TokenLinks) -----------
+class RevocableIndexView(generic.IndexView):
+    """A Revoke button beside each live link's name (not in the "…" menu)."""
+
     def get_list_more_buttons(self, instance):
         buttons = super().get_list_more_buttons(instance)
         if instance.revoked_at is None:
-            buttons.append(  # beside the name, not in the "…" menu
+            namespace = self.index_url_name.rpartition(":")[0]
+            buttons.append(
                 ListingButton(
                     gettext("Revoke"),
-                    url=reverse("campaigns_screens:revoke", args=[instance.pk]),
+                    url=reverse(f"{namespace}:revoke", args=[instance.pk]),
                     icon_name="cross",
                     priority=20,
                 )
@@ -1052,19 +1056,45 @@ class DisplayLinkIndexView(generic.IndexView):
         return buttons
 
 
-def revoke_display_link_view(request, pk):
-    """Confirm (GET) and revoke (POST): the display's next refresh is refused."""
-    link = get_object_or_404(display.manageable_links(request.user), pk=pk)
-    if request.method == "POST":
-        if display.revoke(link=link, user=request.user):
-            log(instance=link, action="wagtail.edit", content_changed=True)
-            messages.success(request, gettext("Revoked: %(name)s") % {"name": link.name})
-        return redirect("campaigns_screens:index")
-    return TemplateResponse(
-        request,
-        "campaigns/admin/display_link_revoke.html",
-        {"link": link, "page_title": gettext("Revoke big screen link")},
-    )
+def revoke_link_view(*, scope, revoke, index_url_name, icon, page_title, question):
+    """A view that confirms (GET) and revokes (POST) one link the user may manage: `scope`
+    is the user's links (another team's or anyone's without the role: 404), `revoke`
+    revokes one and says whether it changed, `question` names the consequences."""
+
+    def view(request, pk):
+        link = get_object_or_404(scope(request.user), pk=pk)
+        if request.method == "POST":
+            if revoke(link, request.user):
+                log(instance=link, action="wagtail.edit", content_changed=True)
+                messages.success(request, gettext("Revoked: %(name)s") % {"name": link.name})
+            return redirect(index_url_name)
+        context = {
+            "link": link,
+            "icon": icon,
+            "page_title": page_title,
+            "question": question % {"name": link.name},
+            "index_url_name": index_url_name,
+        }
+        return TemplateResponse(request, "campaigns/admin/token_link_revoke.html", context)
+
+    return view
+
+
+class DisplayLinkIndexView(RevocableIndexView):
+    pass
+
+
+revoke_display_link_view = revoke_link_view(
+    scope=display.manageable_links,
+    revoke=lambda link, user: display.revoke(link=link, user=user),
+    index_url_name="campaigns_screens:index",
+    icon="desktop",
+    page_title=_("Revoke big screen link"),
+    question=_(
+        "Revoke “%(name)s”? At its next refresh (within a minute) the display shows a "
+        "notice instead of the figures, and the address never works again."
+    ),
+)
 
 
 class DisplayLinkViewSet(ScopedModelViewSet):
@@ -1186,38 +1216,23 @@ class ScreenCreateView(generic.CreateView):
         return super().save_instance()
 
 
-class ScreenIndexView(generic.IndexView):
+class ScreenIndexView(RevocableIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("team", "venue", "playlist")
 
-    def get_list_more_buttons(self, instance):
-        buttons = super().get_list_more_buttons(instance)
-        if not screens.is_revoked(instance):
-            buttons.append(
-                ListingButton(
-                    gettext("Revoke"),
-                    url=reverse("campaigns_devices:revoke", args=[instance.pk]),
-                    icon_name="cross",
-                    priority=20,
-                )
-            )
-        return buttons
 
-
-def revoke_screen_view(request, pk):
-    """Confirm (GET) and revoke (POST): the player stops at its next call, and its
-    reports are refused. Another team's screen: 404."""
-    screen = get_object_or_404(screens.visible_screens(request.user), pk=pk)
-    if request.method == "POST":
-        if screens.revoke(screen=screen, user=request.user):
-            log(instance=screen, action="wagtail.edit", content_changed=True)
-            messages.success(request, gettext("Revoked: %(name)s") % {"name": screen.name})
-        return redirect("campaigns_devices:index")
-    return TemplateResponse(
-        request,
-        "campaigns/admin/screen_revoke.html",
-        {"screen": screen, "page_title": gettext("Revoke screen player link")},
-    )
+revoke_screen_view = revoke_link_view(
+    scope=screens.visible_screens,
+    revoke=lambda screen, user: screens.revoke(screen=screen, user=user),
+    index_url_name="campaigns_devices:index",
+    icon="media",
+    page_title=_("Revoke screen player link"),
+    question=_(
+        "Revoke the player link of “%(name)s”? The screen stops playing at its next check "
+        "(within five minutes), its reports are refused, and the address never works "
+        "again. Its figures so far are kept."
+    ),
+)
 
 
 class ScreenViewSet(ScopedModelViewSet):

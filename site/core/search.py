@@ -50,6 +50,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+
 def warm() -> None:
     """Load the segmenter's dictionary now (about a second), so that the first search a
     server process answers does not pay for it; gunicorn calls this as each worker starts

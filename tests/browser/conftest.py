@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import SHOTS
+from tests.browser.helpers import SHOTS, sign_in
 from tests.processes import build_demo, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
@@ -194,5 +194,30 @@ def desktop(browser, demo_site):
     context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def coordinator(browser, demo_site):
+    """Jiangnan's coordinator, signed in on a 390×844 phone (the field days and ledgers)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    sign_in(page, demo_site, "coord_jiangnan", "fangzha-coord")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def lead(browser, demo_site):
+    """Jiangnan's team lead, signed in at a desktop (reviews and the dashboard)."""
+    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    sign_in(page, demo_site, "lead_jiangnan", "fangzha-lead")
     yield page
     context.close()

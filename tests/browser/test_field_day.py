@@ -20,13 +20,12 @@ from django.utils import translation
 
 from core.templatetags.fangzha_tags import yuan
 from tests.browser.conftest import PHONE
-from tests.browser.helpers import confirm_same_day_if_asked, sign_in
+from tests.browser.helpers import confirm_same_day_if_asked
 from tests.browser.test_coordinator_offline import phone_photo
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("FANGZHA_FIELD_DAY_SHOTS", "/tmp/field-day"))  # noqa: S108
-DESKTOP = {"width": 1440, "height": 900}
 NEW = "/admin/campaigns/events/new/"
 EVENTS = "/admin/campaigns/events/"
 DASHBOARD = "/admin/campaigns/reach/"
@@ -143,28 +142,6 @@ def no_wider_than_the_phone(page):
     """Nothing on the form makes the phone scroll sideways."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page is {width}px wide on a {PHONE['width']}px phone"
-
-
-@pytest.fixture
-def coordinator(browser, demo_site):
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    sign_in(page, demo_site, "coord_jiangnan", "fangzha-coord")
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def lead(browser, demo_site):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    sign_in(page, demo_site, "lead_jiangnan", "fangzha-lead")
-    yield page
-    context.close()
 
 
 def test_a_field_day_from_the_phone_to_the_dashboard(coordinator, lead, demo_site):

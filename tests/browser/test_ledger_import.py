@@ -22,14 +22,11 @@ from openpyxl.styles import Alignment, Font
 
 from core.templatetags.fangzha_tags import yuan
 from fixtures.ledgers.make_ledgers import HEADERS, NOTE
-from tests.browser.conftest import PHONE
-from tests.browser.helpers import sign_in
 from tests.browser.test_field_day import api, dashboard, no_wider_than_the_phone, today
 
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("FANGZHA_LEDGER_SHOTS", "/tmp/ledger-import"))  # noqa: S108
-DESKTOP = {"width": 1440, "height": 900}
 IMPORT = "/admin/campaigns/events/import/"
 CAMPAIGN = "《全民反诈在行动》"  # the demo's campaign, spelt as a ledger spells it
 TEAM = "江南区反诈中心"
@@ -89,29 +86,6 @@ def shot(page, name, at=None):
     if at is not None:
         at.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-@pytest.fixture
-def coordinator(browser, demo_site):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN"
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    sign_in(page, demo_site, "coord_jiangnan", "fangzha-coord")
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def lead(browser, demo_site):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    sign_in(page, demo_site, "lead_jiangnan", "fangzha-lead")
-    yield page
-    context.close()
 
 
 def test_a_ledger_from_the_phone_to_the_dashboard(coordinator, lead, demo_site):

@@ -90,8 +90,12 @@ def test_manager_revokes_a_link_and_the_display_is_refused(client, approved):
     assert display_client.get(screen_url(link)).status_code == 200
 
     client.force_login(approved["manager"])
-    confirm = client.get(f"{SCREENS}revoke/{link.pk}/")
-    assert confirm.status_code == 200 and link.name in confirm.content.decode()
+    listing = client.get(SCREENS, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"{SCREENS}revoke/{link.pk}/" in listing  # the list's 撤销 button
+    confirm = client.get(f"{SCREENS}revoke/{link.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = confirm.content.decode()
+    assert confirm.status_code == 200 and link.name in page
+    assert "下次刷新时（一分钟内）停止显示数据" in page and "撤销大屏链接" in page
     response = client.post(f"{SCREENS}revoke/{link.pk}/")
     assert response.status_code == 302
     link.refresh_from_db()

@@ -73,10 +73,17 @@ def test_the_teams_people_and_managers_see_edit_and_revoke_the_screen(client, lo
     body = listing.content.decode()
     assert "大厅入口屏" in body and f"/player/{screen.token}/" in body
     assert client.get(f"{LIST}edit/{screen.pk}/").status_code == 200
-    assert client.get(f"{LIST}revoke/{screen.pk}/").status_code == 200
+    assert f"{LIST}revoke/{screen.pk}/" in body  # the list's 撤销 button
+    confirm = client.get(f"{LIST}revoke/{screen.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert confirm.status_code == 200
+    assert "停止播放" in confirm.content.decode()  # says what revoking does
     assert client.post(f"{LIST}revoke/{screen.pk}/").status_code == 302
     screen.refresh_from_db()
     assert screen.revoked_at is not None and screen.revoked_by == lobby[who]
+    listing = client.get(LIST, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f"{LIST}revoke/{screen.pk}/" not in listing  # nothing left to revoke
+    again = client.get(f"{LIST}revoke/{screen.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "已撤销" in again.content.decode() and "<form" not in again.content.decode()
 
 
 @pytest.mark.parametrize("who", ["coord_b", "lead_b"])
