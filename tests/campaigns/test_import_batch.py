@@ -130,6 +130,9 @@ def test_submitting_from_the_offer_submits_exactly_this_imports_drafts(client, w
     # back on the result page, which now says the three wait for review
     assert done.redirect_chain[-1][0] == f"{IMPORT_URL}{imported['job'].pk}/"
     assert done.context["batch"] == {"drafts": 0, "submitted": 3, "approved": 0, "returned": 0}
+    # a coordinator does not review: no offer to review the batch they just submitted
+    assert "review" not in done.context["batch_links"] and not links_of(text, "审核这")
+    assert done.context["show_report"] is True  # the uploader reads the row-by-row report
 
 
 def test_an_event_that_cannot_be_submitted_any_more_is_reported_not_skipped(
