@@ -502,6 +502,19 @@ class GuidePage(MaterialPage):
         text = strip_tags(str(self.body.render_as_block())) if self.body else ""
         return reading_minutes(html.unescape(text))
 
+    def key_advice(self) -> str:
+        """The summary, then what to do: the first step-by-step block's steps (or else the
+        first warning signs), numbered, so a forwarded card carries the advice itself."""
+        points = []
+        for kind, key in (("steps", "steps"), ("warning_signs", "signs")):
+            block = next((b for b in self.body if b.block_type == kind), None)
+            if block is not None:
+                values = block.value[key]
+                points = [v["title"] if kind == "steps" else v for v in values]
+                break
+        lines = [f"{number}. {point}" for number, point in enumerate(points[:4], 1) if point]
+        return "\n".join([self.summary, *lines]) if lines else self.summary
+
 
 GuidePage.edit_handler = GuidePage.build_edit_handler()
 

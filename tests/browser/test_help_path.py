@@ -72,10 +72,13 @@ def test_from_a_guide_one_tap_to_the_help_path_and_one_tap_on_110(phone, demo_si
         assert box["y"] + box["height"] <= PHONE["height"]
     phone.screenshot(path=str(SHOTS / f"help-page-{'care' if care else 'standard'}.png"))
 
-    # Tapping a tel: link hands the number to the phone's dialler; the page stays.
+    # Tapping a tel: link hands the number to the phone's dialler; the page stays. The test
+    # browser has no dialler: the tap is recorded and the browser's own hand-over stopped
+    # (headless Chromium's external-protocol launch could hold the next tap for 15 s in CI).
     phone.evaluate(
         "document.addEventListener('click', e => { const a = e.target.closest('a');"
-        " if (a) window.tapped = a.href; }, true)"
+        " if (a && a.protocol === 'tel:') { window.tapped = a.href; e.preventDefault(); } },"
+        " true)"
     )
     call.tap()
     assert phone.evaluate("window.tapped") == "tel:110"

@@ -124,3 +124,47 @@ def test_wrapping_never_starts_a_line_with_punctuation_nor_passes_the_width():
         assert "".join(lines) == LONG_TITLE + "！"
         assert all(font.getlength(line) <= width for line in lines)
         assert not any(line[0] in drawing.CLOSING for line in lines)
+
+
+def test_a_guides_card_carries_its_steps_not_only_its_summary(client, site_tree):
+    steps = {
+        "title": "怎么办",
+        "steps": [
+            {"title": "立即挂断电话", "text": "不要听对方解释"},
+            {"title": "拨打110核实", "text": ""},
+            {"title": "不转账、不给验证码", "text": ""},
+        ],
+    }
+    guide = factories.GuidePageFactory(
+        parent=site_tree["library"],
+        title="接到“公检法”电话怎么办",
+        summary="公检法不会电话办案。",
+        body=[
+            ("paragraph", "<p>骗子会说出您的身份证号。</p>"),
+            ("warning_signs", {"title": "信号", "signs": ["要求保密"]}),
+            ("steps", steps),
+        ],
+    )
+    guide.save_revision().publish()
+    assert guide.key_advice() == (
+        "公检法不会电话办案。\n1. 立即挂断电话\n2. 拨打110核实\n3. 不转账、不给验证码"
+    )
+    plain = factories.GuidePageFactory(
+        parent=site_tree["library"], title=guide.title, summary=guide.summary
+    )
+    plain.save_revision().publish()
+    assert plain.key_advice() == "公检法不会电话办案。"  # no steps or signs: the summary alone
+
+    def lowest_ink(page):
+        url, _ = card_url(client, page)
+        card = Image.open(io.BytesIO(b"".join(client.get(url).streaming_content))).convert("L")
+        width, height = card.size
+        return max(
+            y
+            for y in range(300, height - SHARE_MARGIN - 300, 4)
+            for x in range(SHARE_MARGIN, width // 2, 4)
+            if card.getpixel((x, y)) < 128
+        )
+
+    # the three steps are drawn under the summary: three lines (60 px each) lower
+    assert lowest_ink(guide) >= lowest_ink(plain) + 2 * 60
