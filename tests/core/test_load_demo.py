@@ -49,10 +49,10 @@ def test_demo_has_the_promised_content_once(demo):
     assert counts() == {
         "posters": 6,
         "videos": 3,
-        "guides": 6,
-        "cases": 6,
+        "guides": 8,
+        "cases": 8,
         "alerts": 5,
-        "scam_types": 10,
+        "scam_types": 12,
         "homes": 2,
     }
     elders = GuidePage.objects.filter(audiences__slug="elders", locale__language_code="zh-hans")
@@ -65,6 +65,34 @@ def test_demo_has_the_promised_content_once(demo):
         == 3
     )
     assert GuidePage.objects.filter(locale__language_code="en").count() >= 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("scam", "words"),
+    [
+        ("campus loan cancellation", "注销校园贷"),
+        ("sextortion", "裸聊"),
+        ("pig butchering", "网恋 投资"),
+        ("health products and collectibles", "保健品 收藏品"),
+    ],
+)
+def test_the_scams_that_cost_most_each_have_a_guide_or_case_in_both_languages(
+    demo, scam, words
+):
+    """#16: the demo covers campus loan cancellation, sextortion, romance investment and
+    products sold to elders, each with a guide or case, in Chinese and English."""
+    materials = [
+        page
+        for model in (GuidePage, CaseStudyPage)
+        for page in model.objects.live().filter(locale__language_code="zh-hans")
+        if all(word in page.title + page.summary for word in words.split())
+    ]
+    assert materials, f"no guide or case about {scam}"
+    for page in materials:
+        english = page.get_translations().filter(locale__language_code="en").live().first()
+        assert english is not None, f"{page.title}: no English translation"
+        assert english.title != page.title
 
 
 @pytest.mark.django_db

@@ -34,6 +34,10 @@ SCREEN = (
     "case-refund-call-screen-sharing",
     "alert-2026-11-shopping-festival-claims",
 )
+CAMPUS_LOAN = ("case-campus-loan-cancellation",)
+SEXTORTION = ("guide-sextortion",)
+ROMANCE = ("case-pig-butchering-investment-group", "poster-online-dating")
+ELDER_PRODUCTS = ("guide-elders-health-products-collectibles",)
 CLICK_FARMING = (
     "poster-click-farming",
     "case-click-farming-linked-orders",
@@ -93,7 +97,7 @@ QUERIES = [
     zh("question", "客服打电话说要给我退款是真的吗", *SCREEN),
     zh("question", "对方让我下载会议软件怎么办", *SCREEN),
     zh("question", "同学借我的银行卡走流水可以吗", *BANK_CARDS),
-    zh("question", "网上认识的男朋友让我跟他一起投资", "poster-online-dating"),
+    zh("question", "网上认识的男朋友让我跟他一起投资", *ROMANCE),  # the case since #16
     zh("question", "做刷单兼职被骗了钱还能追回吗", "help", *CLICK_FARMING),
     zh("question", "我爸买了养老项目说是保本高息靠谱吗", *PENSION),
     zh("question", "收到航班取消的短信是真的吗", "alert-2026-09-flight-cancellation"),
@@ -226,4 +230,17 @@ QUERIES = [
     en("english", "retirement savings", *PENSION),
     en("english", "impersonating friends", *ACQUAINTANCES),
     en("english", "parcel claims", *SCREEN),
+    # --- the four costly scams added to the demo for #16 (written before running them) -----
+    zh("question", "客服说要注销校园贷不然影响征信", *CAMPUS_LOAN),
+    zh("words", "注销学生贷款账户", *CAMPUS_LOAN),
+    zh("question", "裸聊被录视频了怎么办", "help", *SEXTORTION),
+    zh("pasted", "不给钱就把你的视频发给你通讯录里的所有人", *SEXTORTION),
+    zh("pinyin", "luoliao", *SEXTORTION),
+    zh("words", "杀猪盘", *ROMANCE),
+    zh("question", "网上认识的男朋友带我投资", *ROMANCE),
+    zh("question", "老人买保健品被骗", *ELDER_PRODUCTS),
+    zh("words", "纪念币 回购", *ELDER_PRODUCTS),
+    en("english", "sextortion", *SEXTORTION),
+    en("english", "call about cancelling a student loan account", *CAMPUS_LOAN),
+    en("english", "health supplements sold to elderly parents", *ELDER_PRODUCTS),
 ]
