@@ -77,9 +77,7 @@ def test_demo_has_the_promised_content_once(demo):
         ("health products and collectibles", "保健品 收藏品"),
     ],
 )
-def test_the_scams_that_cost_most_each_have_a_guide_or_case_in_both_languages(
-    demo, scam, words
-):
+def test_the_scams_that_cost_most_each_have_a_guide_or_case_in_both_languages(demo, scam, words):
     """#16: the demo covers campus loan cancellation, sextortion, romance investment and
     products sold to elders, each with a guide or case, in Chinese and English."""
     materials = [
