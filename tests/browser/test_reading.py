@@ -67,5 +67,9 @@ def test_printing_a_guide_keeps_the_content_qr_code_and_hotline(phone, demo_site
     assert not phone.locator(".feedback").is_visible()
     assert phone.locator("h1").is_visible()
     assert phone.locator(".share-box .qr").is_visible()
-    footer_note = phone.locator(".share-box .print-only")
-    assert footer_note.is_visible() and "96110" in footer_note.inner_text()
+    hotline, address = phone.locator(".share-box .print-only").all()
+    assert hotline.is_visible() and "96110" in hotline.inner_text()
+    # the address has a line of its own, with no separator left dangling after the hotline
+    assert address.is_visible()
+    assert address.inner_text().endswith("/zh-hans/materials/guide-elders-police-calls/")
+    assert not hotline.inner_text().rstrip().endswith("·")
