@@ -8,7 +8,7 @@ become markup. It knows no content type; materials give it their readable text.
 
 import re
 
-from .search import CJK_RUN
+from .search import CJK_RUN, STOP_WORDS
 
 WIDTH = 120  # characters a result shows, about three lines on a phone
 # A query with more Chinese than this is a pasted message, not words: it matches through
@@ -32,6 +32,7 @@ def query_terms(query: str) -> list[str]:
             terms.update(run[i : i + 3] for i in range(len(run) - 2))
     rest = CJK_RUN.sub(" ", query)
     terms.update(word for word in re.findall(r"[^\W_]+", rest) if len(word) >= 2)
+    terms -= STOP_WORDS  # 怎么 in 裸聊被录视频了怎么办 is not what the reader looks for
     return sorted(terms, key=lambda term: (-len(term), term))
 
 

@@ -73,3 +73,11 @@ def test_a_long_sentence_starts_near_its_first_match():
     pieces = passage(text, "验证码")
     assert pieces[0] == ("…", False)
     assert "验证码" in marked(pieces)
+
+
+def test_function_words_of_a_question_are_not_marked():
+    text = "骗子是怎么一步步设局的：先诱导视频裸聊，再用录屏要挟。"
+    pieces = passage(text, "裸聊被录视频了怎么办")
+    marked = [piece for piece, is_marked in pieces if is_marked]
+    assert "视频裸聊" in marked  # touching matches are one mark
+    assert not any("怎么" in piece for piece in marked)
