@@ -990,27 +990,46 @@ class TrackedLinkViewSet(ScopedModelViewSet):
     list_filter = ["campaign", "is_active"]
 
 
-# --- Big screen links (campaign managers only) -------------------------------------------
-class ManagersOnlyPolicy(BasePermissionPolicy):
-    """Every action for campaign managers (and superusers) only, whatever model
-    permissions a group was given: a display link shows every team's figures."""
+# --- Policies by campaign group: who may do what, whatever model permissions say --------
+class GroupsPolicy(BasePermissionPolicy):
+    """Actions allowed to active members of `groups` (and superusers) by `allows`, whatever
+    model permissions a group was given; which objects, the views scope."""
+
+    groups: tuple[str, ...] = ()
+    refused_actions: frozenset[str] = frozenset()
+
+    def allows(self, user) -> bool:
+        raise NotImplementedError
 
     def user_has_permission(self, user, action):
-        return permissions.is_manager(user)
+        return action not in self.refused_actions and self.allows(user)
 
     def user_has_any_permission(self, user, actions):
-        return permissions.is_manager(user)
+        return any(self.user_has_permission(user, action) for action in actions)
 
     def users_with_any_permission(self, actions):
+        if set(actions) <= self.refused_actions:
+            return get_user_model().objects.none()
         return (
             get_user_model()
             .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name=permissions.MANAGERS))
+            .filter(Q(is_superuser=True) | Q(groups__name__in=self.groups))
             .distinct()
         )
 
     def users_with_permission(self, action):
         return self.users_with_any_permission([action])
+
+
+# --- Big screen links (campaign managers only) -------------------------------------------
+class ManagersOnlyPolicy(GroupsPolicy):
+    """Every action for campaign managers (and superusers) only: a display link shows every
+    team's figures."""
+
+    groups = (permissions.MANAGERS,)
+
+    def allows(self, user):
+        return permissions.is_manager(user)
 
 
 class ScreenAddressColumn(Column):
@@ -1143,29 +1162,16 @@ class DisplayLinkViewSet(ScopedModelViewSet):
 
 
 # --- Screens in lobbies and markets (their team's coordinators and leads, managers) -------
-class TeamScreensPolicy(BasePermissionPolicy):
+class TeamScreensPolicy(GroupsPolicy):
     """Campaign roles register, edit and revoke their own teams' screens (the views scope
     which ones, campaigns.screens.visible_screens); nobody deletes one: a revoked
     screen keeps its figures."""
 
-    def user_has_permission(self, user, action):
-        return action != "delete" and permissions.has_campaign_role(user)
+    groups = permissions.ROLE_GROUPS
+    refused_actions = frozenset({"delete"})
 
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
-    def users_with_any_permission(self, actions):
-        if set(actions) <= {"delete"}:
-            return get_user_model().objects.none()
-        return (
-            get_user_model()
-            .objects.filter(is_active=True)
-            .filter(Q(is_superuser=True) | Q(groups__name__in=permissions.ROLE_GROUPS))
-            .distinct()
-        )
-
-    def users_with_permission(self, action):
-        return self.users_with_any_permission([action])
+    def allows(self, user):
+        return permissions.has_campaign_role(user)
 
 
 class ScreenStatusColumn(Column):

@@ -132,6 +132,20 @@ MUTANTS = [
         "        if play.item not in items:",
         ("tests/campaigns/test_screens.py",),
     ),
+    Mutant(
+        "nobody deletes a screen (its figures stay)",
+        "campaigns/viewsets.py",
+        '    refused_actions = frozenset({"delete"})',
+        "    refused_actions = frozenset()",
+        SCREEN_TESTS,
+    ),
+    Mutant(
+        "big screen links are for managers only",
+        "campaigns/viewsets.py",
+        "    def allows(self, user):\n        return permissions.is_manager(user)",
+        "    def allows(self, user):\n        return permissions.has_campaign_role(user)",
+        ("tests/campaigns/test_display_links.py",),
+    ),
 ]
 
 
