@@ -52,7 +52,9 @@ FIELD_WEIGHTS = {"title": 4.0, "topics": 3.0, "summary": 2.0, "body": 1.0}
 # A page matches when it holds this share of the query's weight ("most of the words")…
 MOST = 0.5
 # … and a pasted message (more words than this) is reduced to its MESSAGE_WORDS most
-# telling words, of which a page must hold MESSAGE_SHARE.
+# telling words, of which a page must hold MESSAGE_SHARE: the scam dictionary's terms first
+# (安全账户, 洗钱…), then the rarest of the rest. By rarity alone, everyday words that one
+# page happens to hold (他人, 指定, 配合) crowd the scam's own terms out.
 MESSAGE_LENGTH = 30
 MESSAGE_WORDS = 8
 MESSAGE_SHARE = 0.3
@@ -190,7 +192,9 @@ class MaterialIndex:
                         found.append((alternatives, self.weight(alternatives, matching) / 2))
         unique = list(OrderedDict((alternatives, weight) for alternatives, weight in found).items())
         if len(fold_for_matching(query)) > MESSAGE_LENGTH:
-            unique = sorted(unique, key=lambda item: -item[1])[:MESSAGE_WORDS]
+            terms = self.vocabulary.terms
+            unique = sorted(unique, key=lambda item: (not item[0] & terms, -item[1]))
+            unique = unique[:MESSAGE_WORDS]
         return unique
 
     def weight(self, alternatives: frozenset[str], matching: int) -> float:

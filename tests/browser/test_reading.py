@@ -31,10 +31,12 @@ def test_elder_mode_enlarges_text_persists_and_switches_off(phone, demo_site):
     assert hotline.is_visible() and hotline.get_attribute("href") == "tel:96110"
 
     phone.get_by_role("link", name="老年人专区").first.click()
+    phone.wait_for_url("**/zh-hans/elders/")  # not the half-parsed page (CI: no `main p` yet)
     assert body_font_px(phone) >= 24  # the preference follows the reader
     # Elder mode folds the navigation, and the way back, behind one 菜单 button.
     phone.locator(".site-header summary", has_text="菜单").click()
-    phone.get_by_role("link", name="退出关怀模式").click()
+    with phone.expect_navigation():
+        phone.get_by_role("link", name="退出关怀模式").click()
     assert body_font_px(phone) == pytest.approx(normal)
     assert not phone.locator(".care-hotline").count()
 
@@ -48,7 +50,8 @@ def test_search_for_a_chinese_word_and_open_a_result(phone, demo_site):
     assert results.count() >= 1
     first_title = results.first.inner_text()
     assert phone.locator("mark").first.inner_text() == "养老"
-    results.first.click()
+    with phone.expect_navigation():
+        results.first.click()
     assert phone.locator("h1").inner_text() == first_title
 
 
