@@ -108,8 +108,8 @@ def test_a_dropped_connection_keeps_the_event_on_the_phone(phone, demo_site):
     assert page.locator("input[name='photos-0-caption']").input_value() == "早市摆摊现场"
     page.screenshot(path=str(SHOTS / "coordinator_draft_restored.png"), full_page=True)
 
-    page.get_by_role("button", name="保存并提交审核").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存并提交审核").click()
     if confirm_same_day_if_asked(page):
         page.get_by_role("button", name="保存并提交审核").click()
     page.wait_for_url(demo_site + "/admin/campaigns/events/")

@@ -39,8 +39,8 @@ def switch_mode(page, care: bool):
     if in_care_mode(page) != care:
         toggle = page.locator(".site-header .care-toggle")
         assert ("退出" in toggle.inner_text()) == (not care)
-        toggle.tap()
-        page.wait_for_load_state()
+        with page.expect_navigation():  # not the page still showing before the tap's
+            toggle.tap()
     assert in_care_mode(page) == care
 
 

@@ -41,8 +41,8 @@ def test_lead_reads_the_history_of_a_team_event_in_chinese(desktop, demo_site):
     page.fill("input[name=attendance]", "37")
     page.fill("input[name=general_public]", "37")
     page.fill("textarea[name=notes]", "菜场早市摆摊，复核人数")
-    save(page)
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the save, not the form before it
+        save(page)
     same_day = page.locator("input[name=confirm_same_day]")
     if same_day.count():  # the demo holds another event there that day: a different one
         same_day.check()

@@ -160,8 +160,8 @@ def test_a_ledger_from_the_phone_to_the_dashboard(coordinator, lead, demo_site):
     lead.locator("ul.bulk-events li").first.wait_for()
     assert lead.locator("ul.bulk-events li").count() == 3
     shot(lead, "08_lead_approve_confirm")
-    lead.get_by_role("button", name="通过", exact=True).click()
-    lead.wait_for_load_state()
+    with lead.expect_navigation():
+        lead.get_by_role("button", name="通过", exact=True).click()
     assert "已通过：3 个场次" in lead.locator("body").inner_text()
     shot(lead, "09_lead_approved")
 
