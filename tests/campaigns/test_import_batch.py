@@ -103,6 +103,7 @@ def test_the_result_page_offers_the_coordinator_to_submit_its_drafts(client, wor
     html = page.content.decode()
     assert page.context["batch"] == {"drafts": 3, "submitted": 0, "approved": 0, "returned": 0}
     assert "草稿：3" in html
+    assert "状态： <strong>已完成</strong>" in html  # a Chinese colon, as in the counts below it
     [offer] = links_of(html, "提交这 3 条草稿审核")
     url = urlsplit(offer)
     assert url.path == "/admin/bulk/campaigns/outreachevent/submit/"
