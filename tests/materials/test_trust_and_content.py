@@ -95,6 +95,7 @@ def test_footer_links_about_contact_and_privacy_and_shows_filing_numbers(
     assert "江公网安备33010802012345号" in footer
     about = client.get("/zh-hans/about/").content.decode()
     assert "<h1>关于我们</h1>" in about and "我们整理防骗资料" in about
+    assert '最近审核： <time datetime="' in about  # a Chinese colon after the label
 
 
 def test_a_material_says_who_published_it_and_when_it_was_last_reviewed(
